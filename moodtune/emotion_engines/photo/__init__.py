@@ -1,0 +1,1 @@
+"""emotion_engines/photo"""
