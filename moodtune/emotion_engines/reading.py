@@ -56,3 +56,35 @@ class Reading:
     @property
     def has_signal(self) -> bool:
         return self.confidence > 0
+
+    def to_dict(self, digits: int = 4) -> dict[str, Any]:
+        """A JSON-ready view: vector, top emotions, confidence, evidence, parts."""
+        return {
+            "modality": self.modality,
+            "engine": self.engine,
+            "confidence": round(self.confidence, digits),
+            "top": [{"category": c, "share": round(s, digits)} for c, s in self.vector.top(5)],
+            "vector": self.vector.as_dict(digits),
+            "evidence": [
+                {
+                    "label": e.label,
+                    "weight": round(e.weight, digits),
+                    "categories": list(e.categories),
+                    **({"detail": _jsonable(e.detail)} if e.detail else {}),
+                }
+                for e in self.evidence
+            ],
+            "parts": [part.to_dict(digits) for part in self.parts],
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    """numpy scalars and arrays, tuples and mappings inside evidence details, as plain JSON."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
