@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +48,84 @@ def postgres_url() -> str:
     if not url:
         pytest.skip(f"{POSTGRES_ENV} is not set")
     return url
+
+
+# Databases. Storage-backed tests take `session_factory` (or `db_url`): each runs on a
+# migrated, empty SQLite file and, when MOODTUNE_TEST_POSTGRES_URL is set, on PostgreSQL
+# in a database of its own, created for this test session and dropped after it.
+
+
+def _in_thread(coroutine: Any) -> Any:
+    """Run a coroutine to completion on its own loop, whether or not one is running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _postgres_execute(url: str, statement: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a SQLite file in tmp_path that does not exist yet (nor its folder)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'db' / 'moodtune.db'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from moodtune.storage.db import upgrade
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "migrated.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_database(postgres_url: str) -> Iterator[str]:
+    from sqlalchemy.engine import make_url
+
+    from moodtune.storage.db import upgrade
+
+    name = f"moodtune_test_{uuid.uuid4().hex[:12]}"
+    _in_thread(_postgres_execute(postgres_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        _in_thread(_postgres_execute(postgres_url, drop))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: a fresh SQLite file, or the session's PostgreSQL emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "db" / "moodtune.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    from moodtune.storage.models import Base
+
+    url = request.getfixturevalue("_postgres_database")
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    _in_thread(_postgres_execute(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return url
+
+
+@pytest.fixture
+async def session_factory(db_url: str) -> AsyncIterator[Any]:
+    """An async_sessionmaker over `db_url` (param: sqlite, postgresql)."""
+    from moodtune.storage.db import make_engine, make_session_factory
+
+    engine = make_engine(db_url)
+    yield make_session_factory(engine)
+    await engine.dispose()

@@ -1,0 +1,145 @@
+"""The tables: people, tracks, what was offered to whom, their thumbs, their moods."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from moodtune.storage.types import UTCDateTime, Vector, utc_now
+
+MODES = ("match", "lift")
+PLATFORMS = ("telegram", "discord", "local")
+MOOD_KINDS = ("reading", "correction")
+
+# Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, np.ndarray: Vector}  # noqa: RUF012
+
+
+def _created() -> Any:
+    return mapped_column(UTCDateTime, default=utc_now, nullable=False)
+
+
+class Person(Base):
+    """Someone who talks to the bot on one platform."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_user_id", name="uq_persons_platform_user"),
+        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_user_id: Mapped[str] = mapped_column(String(128))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(8), default="match", server_default="match")
+    created_at: Mapped[datetime] = _created()
+
+
+class Track(Base):
+    """One piece of music and its emotion vector (all zero: not recommendable)."""
+
+    __tablename__ = "tracks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    artists: Mapped[list[str]] = mapped_column(JSON)
+    album: Mapped[str] = mapped_column(String(300), default="")
+    language: Mapped[str] = mapped_column(String(16), default="")
+    year: Mapped[int | None]
+    genre: Mapped[str] = mapped_column(String(100), default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    link: Mapped[str] = mapped_column(String(2000), default="")
+    valence: Mapped[float | None]
+    energy: Mapped[float | None]
+    vector: Mapped[np.ndarray]
+    has_lyrics: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    dedupe_key: Mapped[str] = mapped_column(String(40), unique=True)  # see tracks.dedupe_key
+    created_at: Mapped[datetime] = _created()
+
+
+class Recommendation(Base):
+    """A track offered to a person, with the mood it answered and where it was shown."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        Index("ix_recommendations_person_recent", "person_id", "id"),
+        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = _created()
+    rank: Mapped[int]
+    distance: Mapped[float]
+    mood: Mapped[np.ndarray]
+    mode: Mapped[str] = mapped_column(String(8))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class Feedback(Base):
+    """A thumb on one recommendation: one per person and recommendation, changeable."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("person_id", "recommendation_id", name="uq_feedback_person_rec"),
+        CheckConstraint("value IN (-1, 1)", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int]
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False
+    )
+
+
+class MoodReading(Base):
+    """A person's mood at one moment (read from a message, or corrected by them)."""
+
+    __tablename__ = "mood_readings"
+    __table_args__ = (
+        Index("ix_mood_readings_person_time", "person_id", "created_at"),
+        CheckConstraint("kind IN ('reading', 'correction')", name="kind"),
+        CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _created()
+    vector: Mapped[np.ndarray]
+    confidence: Mapped[float]
+    modality: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="reading")
+    chat_id: Mapped[str | None] = mapped_column(String(128))

@@ -1,0 +1,205 @@
+"""Engines, URLs, migrations and column types, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from moodtune.emotion import DIM, EmotionVector
+from moodtune.storage.db import (
+    DatabaseUrlError,
+    alembic_config,
+    async_url,
+    current_revision,
+    make_engine,
+    make_session_factory,
+    upgrade,
+)
+from moodtune.storage.models import Base, Person, Recommendation
+from moodtune.storage.types import VectorError, as_vector, vector_to_bytes, vectors_from_bytes
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+TABLES = {"persons", "tracks", "recommendations", "feedback", "mood_readings"}
+
+
+def test_there_is_one_head_revision() -> None:
+    assert HEAD == "0001"
+
+
+async def test_upgrade_creates_every_table_on_a_new_sqlite_file(sqlite_url: str) -> None:
+    assert current_revision(sqlite_url) is None
+    upgrade(sqlite_url)  # called from inside a running event loop
+    upgrade(sqlite_url)  # and again: nothing to do, nothing breaks
+    assert current_revision(sqlite_url) == HEAD
+    engine = make_engine(sqlite_url)
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await engine.dispose()
+    assert names >= TABLES | {"alembic_version"}
+
+
+def test_upgrade_works_from_plain_synchronous_code(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    assert current_revision(sqlite_url) == HEAD
+
+
+async def test_migrated_schema_matches_the_models(db_url: str) -> None:
+    """Both databases are at head and autogenerate finds nothing the migration missed."""
+    assert current_revision(db_url) == HEAD
+    engine = make_engine(db_url)
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata
+            )
+        )
+    await engine.dispose()
+    assert differences == []
+
+
+async def test_sqlite_gets_its_folder_foreign_keys_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "moodtune.db"
+    engine = make_engine(f"sqlite:///{path}")  # the sync spelling is upgraded to aiosqlite
+    async with engine.connect() as connection:
+        foreign_keys = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+        journal = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+    await engine.dispose()
+    assert path.parent.is_dir()
+    assert (foreign_keys, journal) == (1, "wal")
+
+
+async def test_foreign_keys_are_enforced(session_factory) -> None:
+    with pytest.raises(IntegrityError):
+        async with session_factory() as session, session.begin():
+            orphan = Recommendation(
+                person_id=999, track_id=999, rank=1, distance=0.1, mood=np.zeros(DIM), mode="match"
+            )
+            session.add(orphan)
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(session_factory) -> None:
+    with pytest.raises(RuntimeError):
+        async with session_factory() as session, session.begin():
+            session.add(Person(platform="local", platform_user_id="x", display_name=""))
+            await session.flush()
+            raise RuntimeError("crash mid-transaction")
+    async with session_factory() as session:
+        assert (await session.scalars(select(Person))).all() == []
+
+
+async def test_in_memory_sqlite_is_one_shared_database() -> None:
+    engine = make_engine("sqlite+aiosqlite:///:memory:")
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    sessions = make_session_factory(engine)
+    async with sessions() as session, session.begin():
+        session.add(Person(platform="local", platform_user_id="me", display_name="Me"))
+    async with sessions() as session:
+        assert len((await session.scalars(select(Person))).all()) == 1
+    await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///x.db", "sqlite+aiosqlite"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite"),
+        ("postgresql://u@h/db", "postgresql+asyncpg"),
+        ("postgres://u@h/db", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg"),
+    ],
+)
+def test_urls_get_their_async_driver(url: str, expected: str) -> None:
+    assert async_url(url).drivername == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "SQLite or PostgreSQL"),
+        ("postgresql+psycopg2://u@h/db", "async driver"),
+        ("not a url at all", "malformed"),
+        ("", "malformed"),
+        ("postgresql://user:s3cret@host:bad/db", "malformed"),
+    ],
+)
+def test_unusable_urls_are_refused_clearly(url: str, message: str) -> None:
+    with pytest.raises(DatabaseUrlError, match=message):
+        make_engine(url)
+
+
+async def test_times_read_back_as_utc_on_both_databases(session_factory) -> None:
+    moment = datetime(2024, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=8)))
+    async with session_factory() as session, session.begin():
+        session.add(Person(platform="local", platform_user_id="t", created_at=moment))
+    async with session_factory() as session:
+        person = (await session.scalars(select(Person))).one()
+    assert person.created_at.tzinfo is not None
+    assert person.created_at.utcoffset() == timedelta(0)
+    assert person.created_at == moment.astimezone(UTC)
+
+
+async def test_a_time_without_zone_is_taken_as_utc(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        session.add(
+            Person(platform="local", platform_user_id="n", created_at=datetime(2024, 1, 1, 8))
+        )
+    async with session_factory() as session:
+        person = (await session.scalars(select(Person))).one()
+    assert person.created_at == datetime(2024, 1, 1, 8, tzinfo=UTC)
+
+
+def test_vectors_round_trip_as_float32() -> None:
+    vector = EmotionVector.from_scores({"PA": 2, "NB": 1})
+    blob = vector_to_bytes(vector)
+    assert len(blob) == DIM * 4
+    np.testing.assert_array_equal(vectors_from_bytes([blob])[0], vector.values.astype(np.float32))
+    assert vectors_from_bytes([]).shape == (0, DIM)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([0.1] * 20, "21 entries"),
+        ([float("nan")] * DIM, "NaN"),
+        ([float("inf")] + [0.0] * (DIM - 1), "NaN or infinite"),
+        ([-0.5] + [0.0] * (DIM - 1), "negative"),
+        (b"\x00" * 10, "84 bytes"),
+        (["a"] * DIM, "21 numbers"),
+    ],
+)
+def test_bad_vectors_are_refused(value: object, message: str) -> None:
+    with pytest.raises(VectorError, match=message):
+        as_vector(value)  # type: ignore[arg-type]
+
+
+def test_a_corrupt_stored_vector_is_reported() -> None:
+    with pytest.raises(VectorError, match="corrupt"):
+        vectors_from_bytes([b"\x00" * 84, b"\x00" * 80])
+
+
+async def test_raw_sql_sees_the_vector_as_84_bytes(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        session.add(Person(platform="local", platform_user_id="v"))
+        await session.flush()
+        person_id = (await session.scalars(select(Person.id))).one()
+        from moodtune.storage import moods
+
+        await moods.record(session, person_id, EmotionVector.from_scores({"PA": 1}), 0.5, "text")
+    async with session_factory() as session:
+        size = (await session.execute(text("SELECT vector FROM mood_readings"))).scalar_one()
+    assert len(size) == DIM * 4
+
+
+def test_url_errors_never_show_the_password() -> None:
+    with pytest.raises(DatabaseUrlError) as caught:
+        make_engine("mysql://user:s3cret@host/db")
+    assert "s3cret" not in str(caught.value)
