@@ -1,0 +1,105 @@
+"""The wiring: settings → engines, database, catalog. Adapters and the CLI start here."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from moodtune.config import Settings
+from moodtune.emotion_engines.reading import Reading
+from moodtune.errors import ConfigurationError
+from moodtune.handlers.engines import Analysis, Engines, Inputs
+from moodtune.recommender.load import load_catalog
+from moodtune.recommender.ranking import Pick
+from moodtune.recommender.ranking import recommend as rank
+from moodtune.recommender.tracks import CatalogIndex
+
+
+class App:
+    """A running moodtune: engines, an up-to-date database and the catalog in memory."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        catalog: CatalogIndex,
+    ) -> None:
+        self.settings = settings
+        self.engines = Engines(settings)
+        self.db = db
+        self.sessions = sessions
+        self.catalog = catalog
+
+    @classmethod
+    async def open(cls, settings: Settings, progress: bool = False) -> App:
+        """Migrate the database, load the demo catalog into an empty one, index the tracks."""
+        from moodtune.catalog.loader import ensure_demo_catalog
+        from moodtune.storage.db import make_engine, make_session_factory
+
+        await upgrade_database(settings)
+        db = make_engine(settings.resolved_database_url)
+        sessions = make_session_factory(db)
+        app = cls(settings, db, sessions, CatalogIndex(()))
+        if settings.catalog_autoload:
+            await ensure_demo_catalog(sessions, app.engines.text, progress=progress)
+        await app.reload_catalog()
+        return app
+
+    async def reload_catalog(self) -> None:
+        self.catalog = await load_catalog(self.sessions, self.settings.distance)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def analyze(settings: Settings, inputs: Inputs) -> Analysis:
+    return await Engines(settings).analyze(inputs)
+
+
+async def recommend(settings: Settings, inputs: Inputs, k: int) -> tuple[Analysis, list[Pick]]:
+    """A one-off recommendation: no person, so no taste and no repeat window."""
+    app = await App.open(settings)
+    try:
+        analysis = await app.engines.analyze(inputs)
+        picks = rank(
+            app.catalog, analysis.fused.vector, k, max_per_artist=settings.max_per_artist
+        )
+        return analysis, picks
+    finally:
+        await app.close()
+
+
+async def import_catalog(settings: Settings, path: Path, progress: bool = True) -> Any:
+    from moodtune.catalog.loader import import_file
+    from moodtune.storage.db import make_engine, make_session_factory
+
+    await upgrade_database(settings)
+    db = make_engine(settings.resolved_database_url)
+    try:
+        engines = Engines(settings)
+        return await import_file(path, make_session_factory(db), engines.text, progress=progress)
+    finally:
+        await db.dispose()
+
+
+async def upgrade_database(settings: Settings) -> str:
+    from moodtune.storage.db import DatabaseUrlError, upgrade
+
+    url = settings.resolved_database_url
+    try:
+        await asyncio.to_thread(upgrade, url)
+    except DatabaseUrlError as error:
+        raise ConfigurationError(f"MOODTUNE_DATABASE_URL: {error}") from error
+    except OSError as error:
+        raise ConfigurationError(f"cannot reach the database at {url}: {error}") from error
+    return url
+
+
+def annotate_photo(data: bytes, reading: Reading) -> bytes:
+    from moodtune.emotion_engines.photo import annotate_photo as draw
+
+    return draw(data, reading)

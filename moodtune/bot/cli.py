@@ -1,0 +1,224 @@
+"""The `moodtune` command: analyze, recommend, chat, run, catalog import, db upgrade.
+
+Bad input (empty text, an unreadable photo, a silent voice note...) is a usage error:
+one clear line on stderr and exit code 2, never a traceback. A broken setup (a missing
+lexicon file, an unreachable database) exits with 1 and says what to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from moodtune.bot import app as app_module
+from moodtune.config import get_settings
+from moodtune.emotion_engines.reading import Reading
+from moodtune.errors import ConfigurationError, is_input_error
+from moodtune.handlers.engines import Inputs
+from moodtune.handlers.mood_text import confidence_line, mood_lines
+
+T = TypeVar("T")
+USAGE_ERROR = 2
+SETUP_ERROR = 1
+
+cli = typer.Typer(
+    help="moodtune answers a feeling (words, a photo or a voice note) with music.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_cli = typer.Typer(help="Manage the music catalog.", no_args_is_help=True)
+db_cli = typer.Typer(help="Manage the database.", no_args_is_help=True)
+cli.add_typer(catalog_cli, name="catalog")
+cli.add_typer(db_cli, name="db")
+
+TextArg = Annotated[
+    str | None, typer.Argument(help="How you feel, in words. '-' reads standard input.")
+]
+PhotoOpt = Annotated[Path | None, typer.Option("--photo", help="A photo (JPEG, PNG, WebP).")]
+VoiceOpt = Annotated[Path | None, typer.Option("--voice", help="A voice note or audio file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"moodtune: {message}", err=True)
+    return typer.Exit(code)
+
+
+def friendly_errors(func: Callable[..., T]) -> Callable[..., T]:
+    """Turn input and setup errors into one line on stderr and the right exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except ConfigurationError as error:
+            raise fail(str(error), SETUP_ERROR) from None
+        except (OSError, ValueError) as error:
+            if isinstance(error, OSError) or is_input_error(error):
+                raise fail(_describe(error), USAGE_ERROR) from None
+            raise
+
+    return wrapper
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, FileNotFoundError):
+        return f"no such file: {error.filename}"
+    if isinstance(error, IsADirectoryError | PermissionError):
+        return f"cannot read {error.filename}: {error.strerror}"
+    return str(error)
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _read_text(text: str | None) -> str | None:
+    if text != "-":
+        return text
+    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+
+
+def _inputs(text: str | None, photo: Path | None, voice: Path | None) -> Inputs:
+    if text is None and photo is None and voice is None:
+        raise fail("give a feeling as TEXT, or --photo PATH, or --voice PATH", USAGE_ERROR)
+    return Inputs(
+        text=_read_text(text),
+        photo=photo.read_bytes() if photo else None,
+        voice=voice.read_bytes() if voice else None,
+    )
+
+
+def _print_reading(reading: Reading, title: str) -> None:
+    typer.echo(title)
+    for line in mood_lines(reading.vector, n=5) or ["(no emotion read)"]:
+        typer.echo(f"  {line}")
+    typer.echo(f"  {confidence_line(reading.confidence)}")
+    if reading.note:
+        typer.echo(f"  note: {reading.note}")
+    for evidence in reading.evidence[:8]:
+        cats = ",".join(evidence.categories)
+        typer.echo(f"  · {evidence.label} ({cats} {evidence.weight:.2f})".replace(" )", ")"))
+
+
+@cli.command()
+@friendly_errors
+def analyze(
+    text: TextArg = None,
+    photo: PhotoOpt = None,
+    voice: VoiceOpt = None,
+    as_json: JsonOpt = False,
+    annotate: Annotated[
+        Path | None, typer.Option("--annotate", help="With --photo: draw faces into this PNG.")
+    ] = None,
+) -> None:
+    """Read the emotion of words, a photo or a voice note."""
+    if annotate and not photo:
+        raise fail("--annotate needs --photo", USAGE_ERROR)
+    inputs = _inputs(text, photo, voice)
+    result = run_async(app_module.analyze(get_settings(), inputs))
+    if annotate and inputs.photo is not None:
+        photo_reading = next(r for r in result.readings if r.modality == "photo")
+        annotate.write_bytes(app_module.annotate_photo(inputs.photo, photo_reading))
+    if as_json:
+        typer.echo(json.dumps(result.fused.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for reading in result.readings:
+        _print_reading(reading, f"{reading.modality} ({reading.engine})")
+    if len(result.readings) > 1:
+        _print_reading(result.fused, "together")
+
+
+@cli.command()
+@friendly_errors
+def recommend(
+    text: TextArg = None,
+    photo: PhotoOpt = None,
+    voice: VoiceOpt = None,
+    k: Annotated[int, typer.Option("-k", "--count", min=1, max=50, help="How many.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recommend tracks that fit a feeling."""
+    inputs = _inputs(text, photo, voice)
+    result, picks = run_async(app_module.recommend(get_settings(), inputs, k))
+    if as_json:
+        payload = {
+            "mood": result.fused.to_dict(),
+            "tracks": [
+                {
+                    "id": p.track.id,
+                    "title": p.track.title,
+                    "artists": list(p.track.artists),
+                    "link": p.track.link,
+                    "distance": round(p.distance, 4),
+                    "why": p.why,
+                }
+                for p in picks
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not result.fused.has_signal:
+        raise fail(result.fused.note or "I could not read a feeling in that", USAGE_ERROR)
+    _print_reading(result.fused, "mood")
+    for number, pick in enumerate(picks, 1):
+        typer.echo(f"{number}. {pick.track.title} — {pick.track.artist_line}  ({pick.why})")
+        typer.echo(f"   {pick.track.link}")
+
+
+@cli.command()
+@friendly_errors
+def chat() -> None:
+    """Chat in the terminal: type how you feel, get tracks, rate them (+1 / -1)."""
+    from moodtune.bot.local_chat import run_local_chat
+
+    run_async(run_local_chat(get_settings()))
+
+
+@cli.command()
+@friendly_errors
+def run() -> None:
+    """Start the bot: Telegram when a token is configured, the terminal chat otherwise."""
+    settings = get_settings()
+    if settings.telegram_token is None:
+        typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the local chat.", err=True)
+        chat()
+        return
+    from moodtune.bot.telegram import run_telegram  # type: ignore[import-not-found]
+
+    run_telegram(settings)
+
+
+@catalog_cli.command("import")
+@friendly_errors
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="A CSV or JSON Lines file of tracks.")],
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Import tracks (annotating each with an emotion vector); bad rows are reported."""
+    if not file.is_file():
+        raise FileNotFoundError(2, "No such file", str(file))
+    report = run_async(app_module.import_catalog(get_settings(), file, progress=not quiet))
+    typer.echo(report.summary())
+    if report.imported == 0 and report.rejected:
+        raise typer.Exit(USAGE_ERROR)
+
+
+@db_cli.command("upgrade")
+@friendly_errors
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    url = run_async(app_module.upgrade_database(get_settings()))
+    typer.echo(f"database is up to date: {url}")
+
+
+def main() -> None:
+    cli()
