@@ -77,20 +77,23 @@ def make_engine(url: str | URL, **options: Any) -> AsyncEngine:
 def _configure_sqlite(engine: AsyncEngine, wal: bool) -> None:
     # pysqlite opens transactions lazily and never for DDL, which breaks savepoints and
     # all-or-nothing migrations; SQLAlchemy's documented cure is to emit BEGIN ourselves.
+    # IMMEDIATE takes SQLite's single write lock up front: a read-then-write transaction
+    # (find a person, then save them) waits its turn instead of failing "database is
+    # locked" when another writer got in between.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-        if wal:  # readers never block the writer; NORMAL sync is safe with WAL
+        if wal:  # other processes can read while we write; NORMAL sync is safe with WAL
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

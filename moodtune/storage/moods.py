@@ -1,0 +1,59 @@
+"""A person's moods over time: each reading (or their own correction), for decay and history."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moodtune.emotion import EmotionVector
+from moodtune.storage.models import MOOD_KINDS, MoodReading
+from moodtune.storage.types import as_vector, utc_now
+
+
+class MoodError(ValueError):
+    """A mood that cannot be stored: unknown kind or a confidence outside 0..1."""
+
+
+async def record(
+    session: AsyncSession,
+    person_id: int,
+    vector: EmotionVector | np.ndarray,
+    confidence: float,
+    modality: str,
+    kind: str = "reading",
+    chat_id: str | int | None = None,
+    at: datetime | None = None,
+) -> MoodReading:
+    if kind not in MOOD_KINDS:
+        raise MoodError(f"unknown mood kind {kind!r}; expected one of {', '.join(MOOD_KINDS)}")
+    if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
+        raise MoodError(f"confidence must be within 0..1, got {confidence!r}")
+    reading = MoodReading(
+        person_id=person_id,
+        vector=as_vector(vector),
+        confidence=float(confidence),
+        modality=modality,
+        kind=kind,
+        chat_id=None if chat_id is None else str(chat_id),
+        created_at=at or utc_now(),
+    )
+    session.add(reading)
+    await session.flush()
+    return reading
+
+
+async def since(
+    session: AsyncSession, person_id: int, start: datetime, limit: int = 500
+) -> list[MoodReading]:
+    """The person's moods from `start` on, oldest first (at most the newest `limit`)."""
+    query = (
+        select(MoodReading)
+        .where(MoodReading.person_id == person_id, MoodReading.created_at >= start)
+        .order_by(MoodReading.created_at.desc(), MoodReading.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.scalars(query)).all()))

@@ -1,0 +1,106 @@
+"""People: found or created on first message, their mode, and forgetting them entirely."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moodtune.storage.models import MODES, PLATFORMS, Feedback, MoodReading, Person, Recommendation
+
+MAX_USER_ID = 128
+MAX_DISPLAY_NAME = 200
+
+
+class PersonError(ValueError):
+    """An unknown platform or mode, an unusable user id, or a person who does not exist."""
+
+
+def _check_identity(platform: str, user_id: str | int) -> str:
+    if platform not in PLATFORMS:
+        raise PersonError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+    text = str(user_id).strip()
+    if not text or len(text) > MAX_USER_ID:
+        raise PersonError(f"a user id must have 1 to {MAX_USER_ID} characters, got {len(text)}")
+    return text
+
+
+async def get(session: AsyncSession, platform: str, user_id: str | int) -> Person | None:
+    key = _check_identity(platform, user_id)
+    query = select(Person).where(Person.platform == platform, Person.platform_user_id == key)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_or_create(
+    session: AsyncSession,
+    platform: str,
+    user_id: str | int,
+    display_name: str = "",
+    language: str | None = None,
+) -> Person:
+    """The person behind a platform account, created on first sight.
+
+    A changed display name is saved (people rename themselves; groups show who a track is
+    for). Two messages racing to create the same person end with one row.
+    """
+    display_name = " ".join(display_name.split())[:MAX_DISPLAY_NAME]
+    person = await get(session, platform, user_id)
+    if person is None:
+        person = Person(
+            platform=platform,
+            platform_user_id=_check_identity(platform, user_id),
+            display_name=display_name,
+            language=language,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(person)
+        except IntegrityError:  # created meanwhile by a concurrent message
+            person = await get(session, platform, user_id)
+            assert person is not None
+    if display_name and person.display_name != display_name:
+        person.display_name = display_name
+    if person.language is None and language:
+        person.language = language
+    await session.flush()
+    return person
+
+
+async def _require(session: AsyncSession, person_id: int) -> Person:
+    person = await session.get(Person, person_id)
+    if person is None:
+        raise PersonError(f"there is no person with id {person_id}")
+    return person
+
+
+async def set_mode(session: AsyncSession, person_id: int, mode: str) -> Person:
+    """'match' answers the mood as it is; 'lift' moves it step by step toward a better one."""
+    if mode not in MODES:
+        raise PersonError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
+    person = await _require(session, person_id)
+    person.mode = mode
+    await session.flush()
+    return person
+
+
+async def set_language(session: AsyncSession, person_id: int, language: str | None) -> Person:
+    person = await _require(session, person_id)
+    person.language = language
+    await session.flush()
+    return person
+
+
+async def forget(session: AsyncSession, person_id: int) -> int:
+    """Delete every row about a person (thumbs, offers, moods, the person); how many rows.
+
+    Explicit deletes rather than trusting ON DELETE CASCADE alone, so forgetting works the
+    same on a database whose foreign keys were switched off.
+    """
+    removed = 0
+    for model in (Feedback, Recommendation, MoodReading):
+        result = await session.execute(delete(model).where(model.person_id == person_id))
+        removed += result.rowcount or 0
+    result = await session.execute(delete(Person).where(Person.id == person_id))
+    removed += result.rowcount or 0
+    session.expunge_all()  # nothing about them stays in memory either
+    return removed

@@ -1,0 +1,73 @@
+"""What was offered to whom: recorded with the mood it answered, read back to avoid repeats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moodtune.emotion import EmotionVector
+from moodtune.storage.models import MODES, Recommendation
+from moodtune.storage.types import as_vector
+
+Offer = tuple[int, int, float]  # (track id, rank, distance)
+
+
+class RecommendationError(ValueError):
+    """An offer that cannot be recorded: unknown mode, or a rank or distance that is no number."""
+
+
+async def record_offers(
+    session: AsyncSession,
+    person_id: int,
+    offers: Sequence[Offer],
+    mood: EmotionVector | np.ndarray,
+    mode: str,
+    chat_id: str | int | None = None,
+) -> list[Recommendation]:
+    """Store the tracks just offered (their ids are what thumbs refer to), in offer order."""
+    if mode not in MODES:
+        raise RecommendationError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
+    mood_array = as_vector(mood)  # checked once, shared by every offer
+    chat = None if chat_id is None else str(chat_id)
+    rows = [
+        Recommendation(
+            person_id=person_id,
+            track_id=int(track_id),
+            rank=int(rank),
+            distance=_finite(distance),
+            mood=mood_array,
+            mode=mode,
+            chat_id=chat,
+        )
+        for track_id, rank, distance in offers
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+def _finite(distance: float) -> float:
+    value = float(distance)
+    if not np.isfinite(value):
+        raise RecommendationError(f"an offer's distance must be a finite number, got {distance!r}")
+    return value
+
+
+async def get(session: AsyncSession, recommendation_id: int) -> Recommendation | None:
+    return await session.get(Recommendation, recommendation_id)
+
+
+async def recent_track_ids(session: AsyncSession, person_id: int, limit: int) -> set[int]:
+    """The tracks among the person's last `limit` offers (not offered again for a while)."""
+    if limit <= 0:
+        return set()
+    query = (
+        select(Recommendation.track_id)
+        .where(Recommendation.person_id == person_id)
+        .order_by(Recommendation.id.desc())
+        .limit(limit)
+    )
+    return set((await session.scalars(query)).all())
