@@ -19,10 +19,9 @@ from moodtune.handlers.language import reply_language
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_text import confidence_line, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
-from moodtune.recommender.ranking import recommend
-from moodtune.recommender.taste import Taste
+from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.tracks import CatalogIndex
-from moodtune.storage import feedback, moods, persons, recommendations
+from moodtune.storage import feedback, persons
 from moodtune.storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -74,32 +73,12 @@ class Conversation:
     async def _recommend(
         self, sender: Sender, reading: Reading, language: str, chat_id: str | None
     ) -> Reply:
-        settings = self.app.settings
-        catalog = self.app.catalog
         async with self.app.sessions() as session, session.begin():
             person = await self._person(session, sender)
-            await moods.record(
-                session, person.id, reading.vector, reading.confidence, reading.modality,
-                chat_id=chat_id,
-            )  # fmt: skip
-            votes = await feedback.votes(session, person.id)
-            taste = Taste.from_votes(
-                (catalog.tracks[t], v) for t, v in votes if t in catalog.tracks
+            picked = await recommend_for_person(
+                session, person, reading, self.app.catalog, self.app.settings, language, chat_id
             )
-            recent = await recommendations.recent_track_ids(
-                session, person.id, settings.repeat_window
-            )
-            picks = recommend(
-                catalog, reading.vector, settings.recommend_k, taste, recent,
-                settings.max_per_artist, language,
-            )  # fmt: skip
-            offers = [(p.track.id, rank, p.distance) for rank, p in enumerate(picks, 1)]
-            rows = await recommendations.record_offers(
-                session, person.id, offers, reading.vector, person.mode, chat_id
-            )
-        offered = tuple(
-            OfferedTrack(row.id, p.track, p.why) for row, p in zip(rows, picks, strict=True)
-        )
+        offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
         lines = [
             *mood_lines(reading.vector, language),
             confidence_line(reading.confidence, language),
