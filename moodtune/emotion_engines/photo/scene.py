@@ -1,0 +1,64 @@
+"""The mood of a picture's colours, for when no face says more.
+
+Valdez & Mehrabian (1994, J. Exp. Psychol.: General 123(4)) regressed pleasure, arousal and
+dominance on the brightness and saturation of colours:
+
+    pleasure  =  .69 B + .22 S
+    arousal   = −.31 B + .60 S
+    dominance =  .76 B + .32 S
+
+Their coefficients are standardised, so B and S must be centred and scaled. Here B is CIE
+L*/100 (0 black .. 1 white, close to Munsell value) and S is CIE chroma C*/50 clipped at 1
+(0 grey .. 1 for a picture as vivid as a poster); each is then centred on its middle and
+stretched to −1..1 (B′ = 2B − 1, S′ = 2S − 1), so a mid-grey, moderately coloured picture
+sits at the centre of the circumplex. Pleasure and arousal become the valence/arousal point
+spread over the 21 categories; dominance is kept as evidence. Colour says little about a
+person's feeling, hence the low confidence.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import cv2
+import numpy as np
+
+from moodtune.emotion import EmotionVector
+from moodtune.emotion_engines.photo.faces import downscale
+from moodtune.emotion_engines.reading import Evidence, Reading
+
+SCENE_CONFIDENCE: Final = 0.2
+SCENE_PIXELS: Final = 40_000  # averages do not need more pixels than this
+FULL_CHROMA: Final = 50.0  # C* of a very vivid picture on average
+BLANK_SPREAD: Final = 1.0  # L* standard deviation below which a picture is one flat colour
+
+
+def scene_reading(rgb: np.ndarray) -> Reading:
+    """Valence and arousal from brightness and saturation; no signal for a blank picture."""
+    small, _ = downscale(rgb, SCENE_PIXELS)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float64)
+    lightness = lab[..., 0] * (100.0 / 255.0)  # 8-bit Lab stores L* × 255/100
+    chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
+    if lightness.std() < BLANK_SPREAD and chroma.std() < BLANK_SPREAD:
+        return Reading.empty("photo", "scene", "the picture is one flat colour")
+    brightness = float(lightness.mean()) / 100.0
+    saturation = min(1.0, float(chroma.mean()) / FULL_CHROMA)
+    b, s = 2 * brightness - 1, 2 * saturation - 1
+    pleasure, arousal, dominance = 0.69 * b + 0.22 * s, -0.31 * b + 0.60 * s, 0.76 * b + 0.32 * s
+    vector = EmotionVector.from_valence_arousal(pleasure, arousal)
+    detail = {
+        "brightness": round(brightness, 3),
+        "saturation": round(saturation, 3),
+        "pleasure": round(pleasure, 3),
+        "arousal": round(arousal, 3),
+        "dominance": round(dominance, 3),
+    }
+    label = f"colours: {_describe(brightness, saturation)}"
+    evidence = Evidence(label, 1.0, tuple(code for code, _ in vector.top(3)), detail)
+    return Reading(vector, SCENE_CONFIDENCE, (evidence,), "photo", "scene", note=label)
+
+
+def _describe(brightness: float, saturation: float) -> str:
+    light = "bright" if brightness > 0.6 else "dark" if brightness < 0.35 else "mid-tone"
+    colour = "vivid" if saturation > 0.6 else "muted" if saturation < 0.3 else "moderately coloured"
+    return f"{light}, {colour}"
