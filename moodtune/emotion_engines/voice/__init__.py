@@ -1,1 +1,25 @@
-"""emotion_engines/voice"""
+"""The voice engine: voice notes in, emotion (and words) out.
+
+    engine = build_voice_engine(settings, text_engine)
+    reading = await engine.analyze(note_bytes)   # or engine.analyze_sync(note_bytes)
+
+Bad notes raise `VoiceInputError` (a ValueError) with a sentence for the person; silence
+and noise give a zero-confidence reading whose note says nothing was heard.
+"""
+
+from moodtune.emotion_engines.voice.engine import (
+    NOTHING_HEARD,
+    TranscriptReader,
+    VoiceEngine,
+    build_voice_engine,
+)
+from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
+
+__all__ = [
+    "NOTHING_HEARD",
+    "DecoderUnavailableError",
+    "TranscriptReader",
+    "VoiceEngine",
+    "VoiceInputError",
+    "build_voice_engine",
+]

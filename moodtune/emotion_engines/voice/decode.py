@@ -1,0 +1,112 @@
+"""Bytes of a voice note → mono float32 samples at 16 kHz, within limits on size and length.
+
+The byte limit is checked before anything else and the duration limit while decoding:
+only the first `max_seconds` are ever decoded (block by block from libsndfile, `-t` for
+ffmpeg), so an hour-long note costs what two minutes cost, in time and in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import soundfile
+from scipy.signal import resample_poly
+
+from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
+from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
+from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
+
+RATE = 16_000  # what speech models expect, and plenty for pitch and energy
+MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
+BLOCK_SECONDS = 4  # libsndfile reads this much at a time before mixing to mono
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    """Decoded speech: `samples` at `rate`, and what the file held."""
+
+    samples: np.ndarray
+    rate: int
+    container: str
+    decoder: str  # "soundfile" or "ffmpeg"
+    source_seconds: float | None  # the whole note's length, when the container says
+    truncated: bool  # only the first `max_seconds` were decoded
+
+    @property
+    def seconds(self) -> float:
+        return self.samples.size / self.rate
+
+
+def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
+    """Decode a voice note; VoiceInputError with a human sentence when it cannot be."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise VoiceInputError(
+            f"A voice note must be bytes of an audio file, not {type(data).__name__}."
+        )
+    data = bytes(data)
+    if not data:
+        raise VoiceInputError("The voice note is empty.")
+    if len(data) > max_bytes:
+        raise VoiceInputError(
+            f"The voice note is {len(data) / 2**20:.1f} MB; "
+            f"I can take at most {max_bytes / 2**20:.1f} MB."
+        )
+    container = sniff(data)
+    if container.soundfile:
+        try:
+            return _decode_soundfile(data, container, max_seconds)
+        except soundfile.LibsndfileError:
+            pass  # damaged, or an unusual codec in a known container: ffmpeg may still cope
+    try:
+        samples = _clean(decode_with_ffmpeg(data, RATE, max_seconds, container.name))
+    except VoiceInputError as error:
+        if container is UNKNOWN:
+            raise VoiceInputError("I do not recognise this file as audio.") from error
+        if container.soundfile and isinstance(error, DecoderUnavailableError):
+            raise VoiceInputError(
+                f"This {container.name} file is damaged or truncated; I could not read it."
+            ) from error
+        raise
+    truncated = samples.size >= int(max_seconds * RATE) - RATE // 100
+    return Audio(samples, RATE, container.name, "ffmpeg", None, truncated)
+
+
+def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> Audio:
+    with soundfile.SoundFile(io.BytesIO(data)) as note:
+        rate = note.samplerate
+        if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+            raise VoiceInputError(f"A sample rate of {rate} Hz is not that of a recording.")
+        known_frames = note.frames if 0 < note.frames < 2**62 else None
+        limit = int(max_seconds * rate)
+        blocks: list[np.ndarray] = []
+        remaining = limit
+        while remaining > 0:
+            block = note.read(min(remaining, BLOCK_SECONDS * rate), "float32", always_2d=True)
+            if block.shape[0] == 0:
+                break
+            blocks.append(block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
+            remaining -= block.shape[0]
+        truncated = remaining <= 0 and note.read(1, "float32").size > 0
+    if not blocks:
+        raise VoiceInputError(f"This {container.name} file holds no sound at all.")
+    samples = _clean(resample(np.concatenate(blocks), rate))
+    source = known_frames / rate if known_frames is not None else None
+    return Audio(samples, RATE, container.name, "soundfile", source, truncated)
+
+
+def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
+    """Polyphase resampling; an odd rate (44 099 Hz) is approximated by a small ratio
+    (error < 0.1 %, inaudible in pitch) so the filter stays short."""
+    if rate == target:
+        return samples
+    ratio = Fraction(target, rate).limit_denominator(1000)
+    return resample_poly(samples, ratio.numerator, ratio.denominator).astype(np.float32)
+
+
+def _clean(samples: np.ndarray) -> np.ndarray:
+    """Float files may hold NaN, infinities or peaks above full scale."""
+    samples = np.nan_to_num(samples, nan=0.0, posinf=1.0, neginf=-1.0)
+    return np.clip(samples, -1.0, 1.0, out=samples)
