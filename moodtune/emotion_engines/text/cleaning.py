@@ -1,0 +1,57 @@
+"""Checking and tidying a message before any engine reads it.
+
+`clean_text` is the one gate every text path goes through (chat messages, transcripts,
+catalog descriptions). It refuses what cannot be a message, with a sentence a person can
+read, and quietly repairs what is merely untidy:
+
+- not a `str`, empty or whitespace only, longer than the limit, or mostly binary junk
+  (NUL, control characters, lone surrogates, private-use or unassigned code points,
+  U+FFFD from a lossy decode) -> `TextInputError`;
+- a few control characters inside otherwise fine text are dropped; the text is NFKC
+  normalised so full-width letters (ｈａｐｐｙ) and compatibility ideographs read like
+  ordinary ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Above this share of junk code points the input is binary, not a message with typos.
+JUNK_SHARE_LIMIT = 0.3
+
+# Tab, newline and carriage return are layout, not junk; ZWJ (in Cf) joins emoji.
+_KEPT_CONTROLS = frozenset("\t\n\r")
+_JUNK_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+_WHITESPACE_RUN = re.compile(r"[ \t\u3000]+")
+
+
+class TextInputError(ValueError):
+    """A message that cannot be read as text; the message is a sentence for the person."""
+
+
+def _is_junk(char: str) -> bool:
+    if char in _KEPT_CONTROLS:
+        return False
+    return char == "\ufffd" or unicodedata.category(char) in _JUNK_CATEGORIES
+
+
+def clean_text(text: str, max_chars: int) -> str:
+    """The message, tidied; raises `TextInputError` when it cannot be read as text."""
+    if not isinstance(text, str):
+        raise TextInputError(f"I can only read text messages, not {type(text).__name__}.")
+    if len(text) > max_chars:
+        raise TextInputError(
+            f"That message is {len(text):,} characters long; I read at most {max_chars:,}."
+        )
+    if not text.strip():
+        raise TextInputError("That message is empty: tell me in a few words how you feel.")
+    junk = sum(1 for char in text if _is_junk(char))
+    if junk / len(text) > JUNK_SHARE_LIMIT:
+        raise TextInputError("That looks like binary data, not a text message.")
+    if junk:
+        text = "".join(char for char in text if not _is_junk(char))
+    text = _WHITESPACE_RUN.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    if not text:
+        raise TextInputError("That message is empty: tell me in a few words how you feel.")
+    return text

@@ -1,0 +1,86 @@
+"""Reading feelings from emoji and emoticons, with moodtune's own table (`data/emoji.csv`).
+
+Emoji are compared without variation selectors (U+FE0E, U+FE0F) and skin-tone
+modifiers (U+1F3FB..U+1F3FF), so 👍🏽 reads as 👍 and ❤️ as ❤; ZWJ sequences in the
+table (❤‍🔥, 😮‍💨) are matched whole before their parts. Emoticons are matched
+case-sensitively, longest first (":((" before ":("); one that begins or ends with a
+letter or digit (xD, :P, <3) must not be glued to another letter or digit there, so
+"xDD" or "<30" are not faces. URLs are removed first so "https://" is no ":/".
+
+The matched symbols are cut out of the text before the English reader sees it, so the
+"D" of ":D" is never read as a word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from moodtune.emotion_engines.text import data
+from moodtune.emotion_engines.text.hits import Hit
+from moodtune.emotion_engines.text.modifiers import Modification
+from moodtune.emotion_engines.text.negation import Profile
+
+DECORATIONS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+SOURCE = "moodtune"
+_PLAIN = Modification()
+
+
+def normalise(text: str) -> str:
+    """The text without emoji variation selectors and skin tones."""
+    return DECORATIONS.sub("", text)
+
+
+def _pattern(symbol: str) -> str:
+    before = r"(?<![A-Za-z0-9])" if symbol[0].isalnum() else ""
+    after = r"(?![A-Za-z0-9])" if symbol[-1].isalnum() else ""
+    return before + re.escape(symbol) + after
+
+
+@dataclass(frozen=True)
+class _Table:
+    symbols: dict[str, Profile]
+    pattern: re.Pattern[str]  # every symbol, longest first
+    first_chars: frozenset[str]  # first characters of symbols that start with a non-letter
+    worded: tuple[str, ...]  # symbols that start with a letter or digit (xD, QAQ)
+
+    def may_occur_in(self, text: str) -> bool:
+        """A cheap test (a set lookup per character) before the 180-way regex."""
+        return not self.first_chars.isdisjoint(text) or any(w in text for w in self.worded)
+
+
+@functools.cache
+def _table() -> _Table:
+    symbols: dict[str, list[tuple[str, float]]] = {}
+    for row in data.rows("emoji.csv"):
+        symbol = normalise(row["symbol"])
+        symbols.setdefault(symbol, []).append((row["category"], float(row["weight"])))
+    ordered = sorted(symbols, key=len, reverse=True)
+    pattern = re.compile("|".join(_pattern(symbol) for symbol in ordered))
+    return _Table(
+        symbols={symbol: tuple(pairs) for symbol, pairs in symbols.items()},
+        pattern=pattern,
+        first_chars=frozenset(symbol[0] for symbol in symbols if not symbol[0].isalnum()),
+        worded=tuple(symbol for symbol in ordered if symbol[0].isalnum()),
+    )
+
+
+def known_symbols() -> frozenset[str]:
+    return frozenset(_table().symbols)
+
+
+def read_emoji(text: str) -> tuple[list[Hit], str]:
+    """Hits for each emoji or emoticon, and the text with them (and URLs) cut out."""
+    table = _table()
+    if "//" in text or "www." in text:
+        text = URL.sub(" ", text)
+    text = normalise(text)
+    if not table.may_occur_in(text):
+        return [], text
+    hits = [
+        Hit(match.group(), "emoji", table.symbols[match.group()], _PLAIN, SOURCE)
+        for match in table.pattern.finditer(text)
+    ]
+    return hits, table.pattern.sub(" ", text) if hits else text

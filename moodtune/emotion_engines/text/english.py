@@ -1,0 +1,139 @@
+"""Reading feelings in English: a small tokeniser, two word tables, modifiers.
+
+Words come from moodtune's `data/en_words.csv` (everyday chat words, categories chosen
+for this project) and, for everything else, the NRC Emotion Lexicon bundled with
+`nrclex` (`nrclex/data/nrc_en.json`: word -> NRC labels; Mohammad & Turney 2013).
+An NRC word's labels go through the `nrc10` label map, the eight emotions weighing 1
+and the bare positive/negative sentiments `SENTIMENT_WEIGHT` (they say which side, not
+which feeling); the mix is normalised and given `NRC_WEIGHT`, the weight of a typical
+DLUT word (intensity 5), since NRC has no intensities.
+
+Tokens are lowercase words; "n't" is split off ("don't" -> "do", "n't") so it can act
+as a negator; punctuation and non-Latin characters are breaks that end a negation
+window. A word not found is looked up again under simple lemmas (crying, cried -> cry;
+tears -> tear; happier -> happy; loved -> love; stopped -> stop) and with letter
+elongations squeezed (sooo haaappy -> soo happy; "soo" is an intensifier).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from typing import Final
+
+from moodtune.emotion import CATEGORIES
+from moodtune.emotion_engines.label_maps import load as load_label_map
+from moodtune.emotion_engines.text import data, modifiers
+from moodtune.emotion_engines.text.chinese_lexicon import LexiconError
+from moodtune.emotion_engines.text.hits import Hit
+from moodtune.emotion_engines.text.negation import Profile
+
+NRC_WEIGHT: Final = 5 / 9
+SENTIMENT_WEIGHT: Final = 0.3
+SENTIMENTS: Final = frozenset({"positive", "negative"})
+
+TOKEN = re.compile(r"[a-z]+(?=n't)|n't|[a-z0-9]+|[^\sa-z0-9']")
+ELONGATION = re.compile(r"([a-z])\1{2,}")
+DOUBLED = re.compile(r"([a-z])\1")
+# (suffix, replacements): tried in order, on words of at least MIN_STEM + len(suffix).
+SUFFIXES: Final = (
+    ("iest", ("y",)), ("ier", ("y",)), ("ily", ("y",)), ("ies", ("y",)), ("ied", ("y",)),
+    ("ness", ("",)), ("ing", ("", "e")), ("ed", ("", "e")), ("est", ("", "e")),
+    ("er", ("", "e")), ("ly", ("",)), ("es", ("",)), ("s", ("",)),
+)  # fmt: skip
+MIN_STEM = 2
+MAX_DOUBLED_RUNS = 4
+VOWELS = frozenset("aeiou")
+
+Entry = tuple[Profile, str]  # (weights, source)
+
+
+@functools.cache
+def _nrc() -> dict[str, Profile]:
+    try:
+        path = resources.files("nrclex").joinpath("data/nrc_en.json")
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (ModuleNotFoundError, OSError, ValueError) as error:
+        raise LexiconError(f"The NRC lexicon of nrclex cannot be read ({error}).") from None
+    label_map = load_label_map("nrc10")
+    entries: dict[str, Profile] = {}
+    for word, labels in table.items():
+        weights = {label: SENTIMENT_WEIGHT if label in SENTIMENTS else 1.0 for label in labels}
+        scores = label_map.map(weights).scores
+        if scores.sum() > 0:
+            scores = scores * (NRC_WEIGHT / scores.sum())
+            entries[word] = tuple((CATEGORIES[i], float(scores[i])) for i in scores.nonzero()[0])
+    return entries
+
+
+@functools.cache
+def _chat_words() -> dict[str, Profile]:
+    words: dict[str, list[tuple[str, float]]] = {}
+    for row in data.rows("en_words.csv"):
+        words.setdefault(row["word"], []).append((row["category"], float(row["weight"])))
+    return {word: tuple(pairs) for word, pairs in words.items()}
+
+
+def lemmas(word: str) -> Iterator[str]:
+    """The word, then guesses at its dictionary form, most likely first."""
+    yield word
+    yield from _undoubled(word)
+    for suffix, replacements in SUFFIXES:
+        if len(word) >= MIN_STEM + len(suffix) and word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            for replacement in replacements:
+                yield stem + replacement
+            if len(stem) > MIN_STEM and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
+                yield stem[:-1]  # stopped -> stop, saddest -> sad
+            break
+
+
+def _undoubled(word: str) -> Iterator[str]:
+    """haappy -> happy: each mix of doubled letters made single (elongations are cut to two)."""
+    runs = [match.start() for match in DOUBLED.finditer(word)][:MAX_DOUBLED_RUNS]
+    for drops in itertools.product((False, True), repeat=len(runs)):
+        if any(drops):
+            skip = {start for start, drop in zip(runs, drops, strict=True) if drop}
+            yield "".join(char for i, char in enumerate(word) if i not in skip)
+
+
+@functools.lru_cache(maxsize=65536)
+def lookup(token: str) -> Entry | None:
+    """A token's weights, from our table first, then NRC, trying its lemmas."""
+    if token in modifiers.load("en"):
+        return None
+    chat_words, nrc = _chat_words(), _nrc()
+    for lemma in lemmas(token):
+        if lemma in chat_words:
+            return chat_words[lemma], "moodtune"
+        if lemma in nrc:
+            return nrc[lemma], "NRC"
+    return None
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words, "n't", and one-character breaks; elongations cut to two letters."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return TOKEN.findall(ELONGATION.sub(r"\1\1", text))
+
+
+def _is_break(token: str) -> bool:
+    return not token[0].isalnum() and token != "n't"
+
+
+def read_english(text: str) -> list[Hit]:
+    """The feeling words in the English parts of a message."""
+    found = tokens(text)
+    rules = modifiers.load("en")
+    hits: list[Hit] = []
+    for position, token in enumerate(found):
+        entry = None if _is_break(token) else lookup(token)
+        if entry is not None:
+            profile, source = entry
+            change = rules.before(found, position, _is_break)
+            hits.append(Hit(token, "en", change.apply(profile), change, source))
+    return hits

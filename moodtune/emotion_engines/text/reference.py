@@ -1,0 +1,65 @@
+"""The published reference algorithm for the DLUT lexicon, reproduced exactly (parity mode).
+
+As first used with this lexicon (see the DLUT README): keywords from
+`jieba.analyse.extract_tags(text, topK=20, withWeight=True)` (TF-IDF over jieba's default
+dictionary and IDF table); for each keyword spelled exactly like a lexicon word,
+``score[category] += intensity * weight`` with the word's FIRST row (primary category
+and intensity; auxiliary categories never match); the scores are then divided by
+their sum. Only Chinese is read: English and emoji would change the published figures.
+
+The original scans the lexicon linearly for every keyword (~20 ms a sentence); here the
+first rows are a dict, which gives the same numbers. Segmentation runs on a private,
+unmodified jieba tokenizer and TF-IDF extractor, so neither the global jieba state nor
+the default mode's extra dictionary words can move these figures.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import jieba.analyse
+import numpy as np
+
+from moodtune.emotion import DIM, INDEX
+from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon
+from moodtune.emotion_engines.text.segmenter import fresh_tokenizer
+
+TOP_K = 20
+
+_lock = threading.Lock()
+_extractor: jieba.analyse.TFIDF | None = None
+
+
+def _tfidf() -> jieba.analyse.TFIDF:
+    global _extractor
+    with _lock:
+        if _extractor is None:
+            extractor = jieba.analyse.TFIDF()
+            extractor.tokenizer = fresh_tokenizer()  # (no allowPOS: the POS tokenizer is unused)
+            _extractor = extractor
+        return _extractor
+
+
+Keyword = tuple[str, str, int, float]  # (keyword, category, intensity, TF-IDF weight)
+
+
+def reference_keywords(text: str, lexicon: ChineseLexicon) -> list[Keyword]:
+    """Each of the top-20 TF-IDF keywords that the lexicon lists, with its first row."""
+    found = []
+    for keyword, weight in _tfidf().extract_tags(text, topK=TOP_K, withWeight=True):
+        first = lexicon.first_sense.get(keyword)
+        if first is not None:
+            found.append((keyword, first[0], first[1], weight))
+    return found
+
+
+def scores_of(keywords: list[Keyword]) -> np.ndarray:
+    """The reference's 21 raw scores (not yet divided by their sum)."""
+    scores = np.zeros(DIM)
+    for _, category, intensity, weight in keywords:
+        scores[INDEX[category]] += intensity * weight
+    return scores
+
+
+def reference_scores(text: str, lexicon: ChineseLexicon) -> np.ndarray:
+    return scores_of(reference_keywords(text, lexicon))
