@@ -33,7 +33,8 @@ def landscapes() -> dict[str, np.ndarray]:
     from sklearn.datasets import load_sample_images
 
     samples = load_sample_images()
-    return {Path(name).stem: image for name, image in zip(samples.filenames, samples.images)}
+    pairs = zip(samples.filenames, samples.images, strict=True)
+    return {Path(name).stem: image for name, image in pairs}
 
 
 def astronaut_head(margin: float = 0.6) -> np.ndarray:
@@ -52,8 +53,8 @@ def png_declaring(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 

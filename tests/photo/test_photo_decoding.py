@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import skimage.data
-from PIL import Image
 from photo_samples import astronaut, encode, png_declaring
+from PIL import Image
 
 from moodtune.emotion_engines.photo import PhotoInputError, decode_photo
 
@@ -127,17 +126,16 @@ def test_other_image_formats_are_refused() -> None:
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_truncated_files_give_a_clear_error(fmt: str) -> None:
     data = encode(astronaut(), fmt)
-    with pytest.raises(PhotoInputError, match="truncated or damaged|not an image"):
+    with pytest.raises(PhotoInputError, match=r"truncated or damaged|not an image"):
         decode(data[: len(data) // 2])
 
 
 def test_a_decompression_bomb_is_refused_from_its_header() -> None:
     bomb = png_declaring(100_000, 100_000)
     assert len(bomb) < 200
-    started = time.perf_counter()
-    with pytest.raises(PhotoInputError, match="more than .* pixels; the limit is 50,000,000"):
+    # Decoding 10¹⁰ pixels would need 30 GB: reaching the error at all shows nothing was.
+    with pytest.raises(PhotoInputError, match=r"more than .* pixels; the limit is 50,000,000"):
         decode(bomb)
-    assert time.perf_counter() - started < 1.0  # nothing was decoded
 
 
 def test_too_many_pixels_names_the_size_and_the_limit() -> None:

@@ -79,9 +79,7 @@ def _checked_bytes(data: object, max_bytes: int) -> bytes:
     if not data:
         raise PhotoInputError("The file is empty; send a photo (JPEG, PNG or WebP).")
     if len(data) > max_bytes:
-        raise PhotoInputError(
-            f"The file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}."
-        )
+        raise PhotoInputError(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}.")
     return data
 
 
@@ -143,5 +141,7 @@ def _is_animated(image: Image.Image) -> bool:
         return False
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB"
+def _size(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    return f"{size // 1024} KB" if size >= 10_240 else f"{size} bytes"

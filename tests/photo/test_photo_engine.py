@@ -1,0 +1,203 @@
+"""The photo engine end to end, on real photos and on bad input."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from photo_samples import ASTRONAUT_FACE, astronaut, encode, png_declaring
+from PIL import Image
+from test_photo_faces import overlap, two_heads
+
+from moodtune.config import Settings
+from moodtune.emotion_engines.photo import PhotoEngine, PhotoInputError, build_photo_engine
+from moodtune.emotion_engines.photo.combine import SCENE_SHARE_WITH_FACES
+
+
+def face_parts(reading):
+    return [part for part in reading.parts if part.engine.startswith("face:")]
+
+
+def test_the_astronaut_is_one_smiling_face(engine: PhotoEngine, astronaut_jpeg: bytes) -> None:
+    reading = engine.analyze_sync(astronaut_jpeg)
+    assert reading.modality == "photo" and reading.engine == "haar+smile"
+    (face,) = face_parts(reading)
+    detail = face.evidence[0].detail
+    assert overlap(tuple(detail["box"]), ASTRONAUT_FACE) > 0.6
+    assert detail["area_share"] == 1.0 and detail["detection_confidence"] > 0.7
+    assert face.engine == "face:smile" and face.vector.top(1)[0][0] == "PA"
+    assert reading.vector.top(1)[0][0] == "PA"
+    assert 0 < reading.confidence < 0.5  # a smile cue and colours: honestly low
+    labels = [e.label for e in reading.evidence]
+    assert labels[0] == "face 1: joy (smile)" and labels[1].startswith("scene colours")
+    assert sum(e.weight for e in reading.evidence) == pytest.approx(1.0)
+    assert [p.engine for p in reading.parts] == ["face:smile", "scene"]
+
+
+def test_landscapes_have_no_face_and_a_scene_reading(
+    engine: PhotoEngine, landscape_jpegs: dict[str, bytes]
+) -> None:
+    for name, data in landscape_jpegs.items():
+        reading = engine.analyze_sync(data)
+        assert face_parts(reading) == [], name
+        (scene,) = reading.parts
+        assert scene.engine == "scene"
+        assert 0 < reading.confidence <= 0.25
+        assert np.allclose(reading.vector.values, scene.vector.values)
+        assert "no face found" in reading.note
+
+
+def test_two_faces_are_weighted_by_area(engine: PhotoEngine) -> None:
+    reading = engine.analyze_sync(encode(two_heads(90, 0.5), "PNG"))
+    big, small = face_parts(reading)
+    big_share = big.evidence[0].detail["area_share"]
+    small_share = small.evidence[0].detail["area_share"]
+    assert big_share + small_share == pytest.approx(1.0, abs=1e-3)
+    assert big_share > 2.5 * small_share  # the small head is half as wide: ~¼ of the area
+    big_weight, small_weight = (e.weight for e in reading.evidence[:2])
+    assert big_weight > small_weight > 0
+
+
+def test_a_face_without_a_smile_leaves_the_scene_to_speak(engine: PhotoEngine) -> None:
+    picture = astronaut().copy()
+    picture[120:170, 190:260] = cv2.GaussianBlur(picture[120:170, 190:260], (31, 31), 10)
+    reading = engine.analyze_sync(encode(picture, "PNG"))
+    (face,) = face_parts(reading)
+    assert not face.has_signal
+    assert reading.evidence[0].label == "face 1: no expression read"
+    assert reading.evidence[0].weight == 0.0
+    scene = reading.parts[-1]
+    assert scene.engine == "scene"
+    assert np.allclose(reading.vector.values, scene.vector.values)
+    assert reading.confidence == pytest.approx(scene.confidence)
+
+
+def test_the_scene_counts_less_beside_a_readable_face(
+    engine: PhotoEngine, astronaut_jpeg: bytes
+) -> None:
+    reading = engine.analyze_sync(astronaut_jpeg)
+    face, scene = reading.parts
+    face_weight, scene_weight = reading.evidence[0].weight, reading.evidence[1].weight
+    expected = scene.confidence * SCENE_SHARE_WITH_FACES / face.confidence
+    assert scene_weight / face_weight == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_12_megapixel_photo_reports_boxes_in_its_own_pixels(engine: PhotoEngine) -> None:
+    big = Image.fromarray(astronaut()).resize((3464, 3464), Image.Resampling.BICUBIC)
+    reading = engine.analyze_sync(encode(big, "JPEG", quality=85))
+    (face,) = face_parts(reading)
+    expected = tuple(round(v * 3464 / 512) for v in ASTRONAUT_FACE)
+    assert overlap(tuple(face.evidence[0].detail["box"]), expected) > 0.6
+
+
+def test_a_rotated_phone_photo_is_read_upright(engine: PhotoEngine) -> None:
+    stored = np.ascontiguousarray(np.rot90(astronaut(), k=1))  # as a sideways sensor saves it
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90° clockwise
+    reading = engine.analyze_sync(encode(stored, "JPEG", quality=92, exif=exif))
+    (face,) = face_parts(reading)
+    assert overlap(tuple(face.evidence[0].detail["box"]), ASTRONAUT_FACE) > 0.6
+
+
+def test_the_model_path_reads_faces_with_the_tiny_model(
+    happy_model: Path, astronaut_jpeg: bytes
+) -> None:
+    engine = build_photo_engine(Settings(photo_model=str(happy_model)))
+    reading = engine.analyze_sync(astronaut_jpeg)
+    assert reading.engine == "haar+model"
+    (face,) = face_parts(reading)
+    assert face.engine == "face:model" and face.evidence[1].label == "happy"
+    assert reading.vector.top(1)[0][0] == "PA" and reading.confidence > 0.5
+
+
+def test_a_model_that_cannot_load_leaves_the_smile_to_answer(
+    tmp_path: Path, astronaut_jpeg: bytes
+) -> None:
+    engine = build_photo_engine(Settings(photo_model=str(tmp_path / "missing")))
+    reading = engine.analyze_sync(astronaut_jpeg)
+    assert reading.engine == "haar+smile" and face_parts(reading)[0].has_signal
+
+
+def test_a_missing_yunet_model_leaves_haar_to_detect(tmp_path: Path, astronaut_jpeg: bytes) -> None:
+    engine = build_photo_engine(Settings(yunet_model=tmp_path / "yunet.onnx"))
+    assert len(face_parts(engine.analyze_sync(astronaut_jpeg))) == 1
+
+
+async def test_analyze_runs_off_the_event_loop(
+    engine: PhotoEngine, astronaut_jpeg: bytes, landscape_jpegs: dict[str, bytes]
+) -> None:
+    readings = await asyncio.gather(
+        engine.analyze(astronaut_jpeg), *(engine.analyze(d) for d in landscape_jpegs.values())
+    )
+    assert [len(face_parts(r)) for r in readings] == [1, 0, 0]
+
+
+def test_settings_limits_apply(astronaut_jpeg: bytes) -> None:
+    small = build_photo_engine(Settings(max_photo_bytes=1000))
+    with pytest.raises(PhotoInputError, match=r"The file is \d+ KB; the limit is 1000 bytes\."):
+        small.analyze_sync(astronaut_jpeg)
+    few = build_photo_engine(Settings(max_photo_pixels=10_000))
+    with pytest.raises(PhotoInputError, match="512 × 512 pixels; the limit is 10,000 pixels"):
+        few.analyze_sync(astronaut_jpeg)
+
+
+def bad_inputs() -> dict[str, object]:
+    jpeg = encode(astronaut(), "JPEG")
+    return {
+        "zero bytes": b"",
+        "random bytes": np.random.default_rng(5).bytes(10_000),
+        "truncated JPEG": jpeg[: len(jpeg) // 3],
+        "100000 × 100000 PNG": png_declaring(100_000, 100_000),
+        "50 MB file": b"\x89PNG\r\n\x1a\n" + bytes(50 * 1024 * 1024),
+        "text instead of bytes": "astronaut.jpg",
+        "nothing": None,
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_inputs()))
+async def test_bad_input_is_a_clear_error(engine: PhotoEngine, case: str) -> None:
+    data = bad_inputs()[case]
+    with pytest.raises(PhotoInputError) as caught:
+        await engine.analyze(data)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message[0].isupper() and message.endswith(".") and "Traceback" not in message
+
+
+def odd_images() -> dict[str, bytes]:
+    frames = [Image.fromarray(astronaut()), Image.new("RGB", (512, 512), "blue")]
+    return {
+        "animated GIF": encode(frames[0], "GIF", save_all=True, append_images=frames[1:]),
+        "animated WebP": encode(frames[0], "WEBP", save_all=True, append_images=frames[1:]),
+        "CMYK JPEG": encode(Image.fromarray(astronaut()).convert("CMYK"), "JPEG"),
+        "GIF": encode(astronaut(), "GIF"),
+        "WebP": encode(astronaut(), "WEBP"),
+    }
+
+
+@pytest.mark.parametrize("case", list(odd_images()))
+def test_animated_cmyk_and_gif_images_are_read(engine: PhotoEngine, case: str) -> None:
+    reading = engine.analyze_sync(odd_images()[case])
+    assert len(face_parts(reading)) == 1 and reading.has_signal
+    if case.startswith("animated"):
+        assert "first frame of an animated picture" in reading.note
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        Image.new("RGBA", (300, 200), (0, 0, 0, 0)),  # fully transparent
+        Image.new("RGB", (640, 480), "black"),
+        Image.new("L", (640, 480), 255),
+        Image.new("RGB", (1, 1), "red"),
+    ],
+    ids=["transparent", "black", "white", "one pixel"],
+)
+def test_a_picture_with_nothing_to_read_is_zero_confidence(
+    engine: PhotoEngine, picture: Image.Image
+) -> None:
+    reading = engine.analyze_sync(encode(picture, "PNG"))
+    assert not reading.has_signal and reading.vector.is_zero
+    assert reading.parts == () and "no face found" in reading.note
