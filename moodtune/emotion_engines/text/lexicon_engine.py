@@ -8,8 +8,9 @@ the total, at most 0.9). A message with no feeling word gives an empty reading w
 a note; one mostly in a script no lexicon covers says so.
 
 `reference_mode=True` instead reproduces the published DLUT reference algorithm
-exactly (`reference.py`), on the Chinese text only; its confidence follows the same
-saturating rule on the sum of intensity/9 x TF-IDF weight of the keywords found.
+exactly (`reference.py`): Chinese DLUT keywords only, no negation, no English or emoji
+lexicon; its confidence follows the same saturating rule on the sum of
+intensity/9 x TF-IDF weight of the keywords found.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ As first used with this lexicon (see the DLUT README): keywords from
 dictionary and IDF table); for each keyword spelled exactly like a lexicon word,
 ``score[category] += intensity * weight`` with the word's FIRST row (primary category
 and intensity; auxiliary categories never match); the scores are then divided by
-their sum. Only Chinese is read: English and emoji would change the published figures.
+their sum. The whole message goes in, as in the original; English words and emoji are
+not in the lexicon, so they add no score (they only dilute term frequencies, which the
+final division cancels, unless they push a feeling word out of the top 20).
 
 The original scans the lexicon linearly for every keyword (~20 ms a sentence); here the
 first rows are a dict, which gives the same numbers. Segmentation runs on a private,
