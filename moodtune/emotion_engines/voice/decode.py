@@ -70,8 +70,9 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
                 f"This {container.name} file is damaged or truncated; I could not read it."
             ) from error
         raise
-    truncated = samples.size >= int(max_seconds * RATE) - RATE // 100
-    return Audio(samples, RATE, container.name, "ffmpeg", None, truncated)
+    limit = int(max_seconds * RATE)
+    truncated = samples.size >= limit - RATE // 100  # ffmpeg stops on a codec frame boundary
+    return Audio(samples[:limit], RATE, container.name, "ffmpeg", None, truncated)
 
 
 def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> Audio:

@@ -106,7 +106,7 @@ class VoiceEngine:
         self, parts: list[Reading], evidence: tuple[Evidence, ...], audio: Audio, asr: str
     ) -> Reading:
         weights = {"voice": self.settings.weight_voice, "text": self.settings.weight_text}
-        fused = fuse(parts, weights)
+        fused = fuse(parts, weights) if len(parts) > 1 else parts[0]
         engine = "+".join(name for name in (parts[0].engine, asr) if name)
         note = _truncation_note(audio)
         if not fused.has_signal:

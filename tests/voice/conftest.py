@@ -1,0 +1,63 @@
+"""Session-wide voice notes (made once): English and Mandarin speech, silence, noise."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from voice_models import IEMOCAP_LABELS as IEMOCAP
+from voice_models import build_ctc_model, build_emotion_model
+from voice_samples import ENGLISH, MANDARIN, repeat_to, require, speak, to_voice_note, wav
+
+
+@pytest.fixture(scope="session")
+def english_wav() -> bytes:
+    return speak(ENGLISH, "en")
+
+
+@pytest.fixture(scope="session")
+def english_note(english_wav: bytes) -> bytes:
+    return to_voice_note(english_wav)
+
+
+@pytest.fixture(scope="session")
+def mandarin_note() -> bytes:
+    return to_voice_note(speak(MANDARIN, "cmn"))
+
+
+@pytest.fixture(scope="session")
+def silent_note() -> bytes:
+    return to_voice_note(wav(np.zeros(3 * 16_000), 16_000))
+
+
+@pytest.fixture(scope="session")
+def noise_note() -> bytes:
+    noise = np.random.default_rng(7).normal(0.0, 0.2, 3 * 48_000).clip(-1, 1)
+    return to_voice_note(wav(noise, 48_000))
+
+
+@pytest.fixture(scope="session")
+def hour_long_note(english_wav: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """An hour of OGG/Opus (~11 MB, under the byte limit), made by stream-copying a minute."""
+    require("ffmpeg")
+    folder = tmp_path_factory.mktemp("hour")
+    (folder / "minute.ogg").write_bytes(repeat_to(english_wav, 60))
+    (folder / "list.txt").write_text("file 'minute.ogg'\n" * 60)
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0"]
+    command += ["-i", str(folder / "list.txt"), "-c", "copy", str(folder / "hour.ogg")]
+    subprocess.run(command, check=True, capture_output=True)
+    return (folder / "hour.ogg").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sad_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny IEMOCAP-4 speech-emotion model that always hears "sad"."""
+    return build_emotion_model(tmp_path_factory.mktemp("models") / "tiny-ser-sad", IEMOCAP, "sad")
+
+
+@pytest.fixture(scope="session")
+def happy_asr_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny CTC speech recogniser that always hears the word "happy"."""
+    return build_ctc_model(tmp_path_factory.mktemp("models") / "tiny-asr-happy", always="happy")
