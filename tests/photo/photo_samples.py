@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -23,12 +24,20 @@ def encode(image: Image.Image | np.ndarray, fmt: str = "JPEG", **options: object
     return out.getvalue()
 
 
-def astronaut() -> np.ndarray:
+@functools.cache
+def _astronaut() -> np.ndarray:
     from skimage import data
 
-    return data.astronaut()
+    picture = data.astronaut()
+    picture.setflags(write=False)
+    return picture
 
 
+def astronaut() -> np.ndarray:
+    return _astronaut()
+
+
+@functools.cache
 def landscapes() -> dict[str, np.ndarray]:
     from sklearn.datasets import load_sample_images
 

@@ -73,10 +73,17 @@ def test_analyze_photo_with_words_fuses_both(astronaut_file: Path) -> None:
 def test_bad_photo_files_are_one_clear_line(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.jpg"
     path.write_bytes(content)
-    for command in ("analyze", "recommend"):
-        result = run(command, "--photo", str(path))
-        assert result.exit_code == 2, result.output
-        assert message in result.output and "Traceback" not in result.output
+    result = run("analyze", "--photo", str(path))
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_recommend_refuses_a_bad_photo_with_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_declaring(100_000, 100_000))
+    result = run("recommend", "--photo", str(path))
+    assert result.exit_code == 2, result.output
+    assert "the limit is 50,000,000 pixels" in result.output and "Traceback" not in result.output
 
 
 def test_recommend_photo_lists_tracks_for_the_mood(

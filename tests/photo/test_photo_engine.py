@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 import cv2
@@ -144,6 +145,7 @@ def test_settings_limits_apply(astronaut_jpeg: bytes) -> None:
         few.analyze_sync(astronaut_jpeg)
 
 
+@functools.cache
 def bad_inputs() -> dict[str, object]:
     jpeg = encode(astronaut(), "JPEG")
     return {
@@ -166,6 +168,7 @@ async def test_bad_input_is_a_clear_error(engine: PhotoEngine, case: str) -> Non
     assert message[0].isupper() and message.endswith(".") and "Traceback" not in message
 
 
+@functools.cache
 def odd_images() -> dict[str, bytes]:
     frames = [Image.fromarray(astronaut()), Image.new("RGB", (512, 512), "blue")]
     return {
