@@ -12,16 +12,18 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
-from moodtune.emotion_engines.reading import Reading
+from moodtune.emotion import GROUPS, EmotionVector
+from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.errors import is_input_error
+from moodtune.handlers.documents import document_kind
 from moodtune.handlers.engines import Engines, Inputs
-from moodtune.handlers.language import reply_language
-from moodtune.handlers.messages import say
-from moodtune.handlers.mood_text import confidence_line, mood_lines
+from moodtune.handlers.language import language_for
+from moodtune.handlers.messages import group_name, say
+from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.tracks import CatalogIndex
-from moodtune.storage import feedback, persons
+from moodtune.storage import feedback, moods, persons, recommendations
 from moodtune.storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -36,25 +38,102 @@ class Services(Protocol):
     catalog: CatalogIndex
 
 
+def correction_vector(group: str) -> EmotionVector:
+    """The mood a person says they are in: their group's categories, equally."""
+    return EmotionVector.from_scores({code: 1.0 for code in GROUPS[group][2]})
+
+
 class Conversation:
     def __init__(self, app: Services) -> None:
         self.app = app
 
+    def language(self, sender: Sender, text: str = "") -> str:
+        return language_for(self.app.settings.language, sender.language, text)
+
     async def on_text(self, sender: Sender, text: str, chat_id: str | None = None) -> Reply:
-        language = reply_language(text, sender.language or self.app.settings.language)
+        language = self.language(sender, text)
         return await self._on_message(sender, Inputs(text=text), language, chat_id)
+
+    async def on_photo(
+        self, sender: Sender, photo: bytes, caption: str | None = None, chat_id: str | None = None
+    ) -> Reply:
+        """A photo, and its caption when there is one: both read, fused into one mood."""
+        inputs = Inputs(text=caption or None, photo=bytes(photo))
+        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+
+    async def on_voice(
+        self, sender: Sender, voice: bytes, caption: str | None = None, chat_id: str | None = None
+    ) -> Reply:
+        """A voice note or an audio file (and a caption, which audio files can carry)."""
+        inputs = Inputs(text=caption or None, voice=bytes(voice))
+        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+
+    async def on_sticker(
+        self, sender: Sender, emoji: str | None, chat_id: str | None = None
+    ) -> Reply:
+        """A sticker speaks through the emoji it was filed under."""
+        if not emoji or not emoji.strip():
+            return Reply(say("sticker_without_emoji", self.language(sender)), ok=False)
+        return await self.on_text(sender, emoji, chat_id)
+
+    async def on_document(
+        self,
+        sender: Sender,
+        data: bytes,
+        media_type: str | None,
+        filename: str | None,
+        caption: str | None = None,
+        chat_id: str | None = None,
+    ) -> Reply:
+        """A file: read as a photo or as sound when it is one, politely refused otherwise."""
+        kind = document_kind(media_type, filename)
+        if kind == "photo":
+            return await self.on_photo(sender, data, caption, chat_id)
+        if kind == "voice":
+            return await self.on_voice(sender, data, caption, chat_id)
+        return self.unsupported_document(sender, filename or media_type or "")
+
+    def unsupported_document(self, sender: Sender, name: str) -> Reply:
+        shown = name.strip()[:80] or ("这个文件" if self.language(sender) == "zh" else "that file")
+        return Reply(say("unsupported_document", self.language(sender), name=shown), ok=False)
 
     async def on_feedback(self, sender: Sender, recommendation_id: int, value: int) -> Reply:
         """A 👍 (+1) or 👎 (−1) on an offered track; idempotent, and changeable."""
-        language = reply_language("", sender.language or self.app.settings.language)
+        language = self.language(sender)
         async with self.app.sessions() as session, session.begin():
-            person = await self._person(session, sender)
+            person = await persons.get(session, sender.platform, sender.user_id)
             try:
+                if person is None:
+                    raise feedback.FeedbackError("no person, so no offers to vote on")
                 await feedback.vote(session, person.id, recommendation_id, value)
             except feedback.FeedbackError as error:
-                log.info("vote refused for person %s: %s", person.id, error)
+                log.info("vote refused: %s", error)
                 return Reply(say("vote_unknown", language), ok=False)
         return Reply(say("vote_up" if value > 0 else "vote_down", language))
+
+    async def on_correction(
+        self, sender: Sender, recommendation_id: int, group: str, chat_id: str | None = None
+    ) -> Reply:
+        """A correction ("that's not how I feel"): store their own mood and answer it.
+
+        The correction refers to a reply they got (one of its recommendations), so no one
+        can correct a mood on someone else's reply.
+        """
+        language = self.language(sender)
+        async with self.app.sessions() as session, session.begin():
+            person = await persons.get(session, sender.platform, sender.user_id)
+            offer = await recommendations.get(session, recommendation_id) if person else None
+            if person is None or offer is None or offer.person_id != person.id:
+                return Reply(say("correction_unknown", language), ok=False)
+            vector = correction_vector(group)
+            await moods.record(
+                session, person.id, vector, confidence=1.0, modality="correction",
+                kind="correction", chat_id=chat_id,
+            )  # fmt: skip
+            said = Evidence(group, 1.0, GROUPS[group][2], {"source": "the person"})
+            reading = Reading(vector, 1.0, (said,), "correction", "person")
+            header = say("correction_header", language, group=group_name(group, language))
+            return await self._recommend(session, person, reading, language, chat_id, header)
 
     async def _on_message(
         self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None
@@ -68,20 +147,28 @@ class Conversation:
         reading = analysis.fused
         if not reading.has_signal:
             return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
-        return await self._recommend(sender, reading, language, chat_id)
-
-    async def _recommend(
-        self, sender: Sender, reading: Reading, language: str, chat_id: str | None
-    ) -> Reply:
         async with self.app.sessions() as session, session.begin():
             person = await self._person(session, sender)
-            picked = await recommend_for_person(
-                session, person, reading, self.app.catalog, self.app.settings, language, chat_id
-            )
+            return await self._recommend(session, person, reading, language, chat_id)
+
+    async def _recommend(
+        self,
+        session: AsyncSession,
+        person: Person,
+        reading: Reading,
+        language: str,
+        chat_id: str | None,
+        header: str | None = None,
+    ) -> Reply:
+        picked = await recommend_for_person(
+            session, person, reading, self.app.catalog, self.app.settings, language, chat_id
+        )
         offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
         lines = [
+            *([header] if header else []),
             *mood_lines(reading.vector, language),
             confidence_line(reading.confidence, language),
+            *modality_lines(reading, language),
             say("tracks_header" if offered else "no_tracks", language),
         ]
         return Reply("\n".join(lines), offered, reading)

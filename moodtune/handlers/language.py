@@ -1,4 +1,4 @@
-"""Which language to answer in: the person's setting, else the message's script."""
+"""Which language to answer in: the setting, else the message's script, else the person's."""
 
 from __future__ import annotations
 
@@ -12,3 +12,17 @@ def reply_language(text: str, preferred: str | None = None) -> str:
     if preferred and preferred != "auto":
         return "zh" if preferred.lower().startswith("zh") else "en"
     return "zh" if _CJK.search(text) else "en"
+
+
+def language_for(setting: str, person_language: str | None, text: str = "") -> str:
+    """'zh' or 'en' for one reply.
+
+    A fixed setting (en, zh) wins. Otherwise Chinese words get a Chinese answer whatever
+    the person's app language, and anything else follows their app language (zh-hans,
+    zh-TW... → zh; everything else → en).
+    """
+    if setting in ("en", "zh"):
+        return setting
+    if _CJK.search(text):
+        return "zh"
+    return "zh" if (person_language or "").lower().startswith("zh") else "en"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from moodtune.emotion import EmotionVector, describe
+from moodtune.emotion_engines.reading import Reading
+from moodtune.handlers.messages import MESSAGES, say
 
 EMOJI = {
     "PA": "😄", "PE": "😌", "PD": "🙇", "PH": "👏", "PG": "🤝", "PB": "🥰", "PK": "🙏",
@@ -29,3 +31,30 @@ def confidence_line(confidence: float, language: str = "en") -> str:
     if language.startswith("zh"):
         return f"把握: {confidence:.0%}"
     return f"confidence: {confidence:.0%}"
+
+
+MODALITY_ICON = {"text": "📝", "photo": "🖼", "voice": "🎙"}
+
+
+def modality_lines(reading: Reading, language: str = "en") -> list[str]:
+    """Which modality said what, for a mood read from several (caption + photo...).
+
+    A modality that could not be read says so, with the engine's reason: being honest
+    about what was not understood matters as much as the mood itself.
+    """
+    if reading.modality != "fused":
+        return [f"ℹ️ {reading.note}"] if reading.note else []
+    lines = []
+    for part in reading.parts:
+        icon = MODALITY_ICON.get(part.modality, "•")
+        key = f"modality_{part.modality}"
+        name = say(key, language) if key in MESSAGES else part.modality
+        if part.has_signal:
+            top = ", ".join(
+                f"{EMOJI[code]} {describe(code, language)}"
+                for code, _ in part.vector.top(2, minimum=0.05)
+            )
+            lines.append(f"{icon} {name}: {top} ({part.confidence:.0%})")
+        else:
+            lines.append(f"{icon} {name}: {part.note or say('modality_unread', language)}")
+    return lines

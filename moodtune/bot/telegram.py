@@ -1,0 +1,119 @@
+"""The Telegram bot on python-telegram-bot 22: polling by default, a webhook in production.
+
+    moodtune run    # with MOODTUNE_TELEGRAM_TOKEN set (and MOODTUNE_TELEGRAM_WEBHOOK_URL
+                    # for webhook mode)
+
+The Bot API base URLs are settings, for people who run their own telegram-bot-api server
+(and for the tests, which run a fake one on loopback).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application
+
+from moodtune.bot.telegram_handlers import TelegramBot
+from moodtune.bot.telegram_logging import configure_logging, redact_tokens
+from moodtune.config import Settings
+from moodtune.errors import ConfigurationError
+from moodtune.handlers.conversation import Services
+from moodtune.handlers.dispatch import Handlers
+
+CONCURRENT_UPDATES = 64  # updates handled at once; the rest wait their turn in order
+POOL_TIMEOUT = 30.0  # seconds a send waits for a free connection under a burst
+RATE_LIMIT_RETRIES = 3  # flood-control (429) answers retried by the rate limiter
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _token(settings: Settings) -> str:
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise ConfigurationError("set MOODTUNE_TELEGRAM_TOKEN to your bot's token")
+    return settings.telegram_token.get_secret_value().strip()
+
+
+def build_application(
+    settings: Settings, app: Services | None = None, *, rate_limit: bool = True
+) -> tuple[TelegramApplication, TelegramBot]:
+    """The python-telegram-bot Application, with moodtune's handlers registered.
+
+    With `app` None, the moodtune App (database, catalog, engines) is opened when the
+    Application starts and closed when it stops, on the Application's own event loop.
+    `rate_limit=False` turns off Telegram's flood limits (benchmarks against a fake server).
+    """
+    token = _token(settings)
+    redact_tokens(token)
+    bot = TelegramBot(Handlers(app) if app is not None else None)
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONCURRENT_UPDATES)
+        .pool_timeout(POOL_TIMEOUT)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    if app is None:
+        lifecycle = _Lifecycle(settings, bot)
+        builder = builder.post_init(lifecycle.open).post_shutdown(lifecycle.close)
+    application = builder.build()
+    bot.register(application)
+    return application, bot
+
+
+class _Lifecycle:
+    """Opens the moodtune App when the Application starts, closes it when it stops."""
+
+    def __init__(self, settings: Settings, bot: TelegramBot) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.app: Any = None
+
+    async def open(self, application: TelegramApplication) -> None:
+        from moodtune.bot.app import App
+
+        self.app = await App.open(self.settings)
+        self.bot.attach(Handlers(self.app))
+
+    async def close(self, application: TelegramApplication) -> None:
+        if self.app is not None:
+            await self.app.close()
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The configured secret token, or a fresh random one (set with the webhook each start)."""
+    if settings.telegram_webhook_secret is None:
+        return secrets.token_urlsafe(32)
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    if not _SECRET.fullmatch(secret):
+        raise ConfigurationError(
+            "MOODTUNE_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return secret
+
+
+def run_telegram(settings: Settings) -> None:
+    """Run until interrupted: a webhook when MOODTUNE_TELEGRAM_WEBHOOK_URL is set, else polling."""
+    configure_logging()
+    application, _ = build_application(settings)
+    if not settings.telegram_webhook_url:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    url = settings.telegram_webhook_url
+    application.run_webhook(
+        listen=settings.telegram_webhook_listen,
+        port=settings.telegram_webhook_port,
+        url_path=urlsplit(url).path.lstrip("/"),
+        webhook_url=url,
+        secret_token=webhook_secret(settings),
+        allowed_updates=ALLOWED_UPDATES,
+    )

@@ -1,0 +1,50 @@
+"""What a button press asks for, whatever platform the button was on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from moodtune.emotion import GROUPS
+
+
+class ActionError(ValueError):
+    """A button press that asks for something impossible (a vote of 3, an unknown group)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """👍 (+1) or 👎 (−1) on one offered track."""
+
+    recommendation_id: int
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value not in (1, -1) or isinstance(self.value, bool):
+            raise ActionError(f"a vote is +1 or -1, not {self.value!r}")
+        if self.recommendation_id < 1:
+            raise ActionError("a vote needs the id of an offered track")
+
+
+@dataclass(frozen=True, slots=True)
+class Correct:
+    """A correction ("that's not how I feel"): the person's own mood group, anchored to a reply."""
+
+    recommendation_id: int
+    group: str
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ActionError(f"unknown mood group {self.group!r}")
+        if self.recommendation_id < 1:
+            raise ActionError("a correction needs the id of an offered track")
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """The answer to "erase everything about me?", asked at `asked_at` (Unix seconds)."""
+
+    confirmed: bool
+    asked_at: int
+
+
+Action = Vote | Correct | Forget

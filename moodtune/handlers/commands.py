@@ -1,0 +1,117 @@
+"""Commands: /start /help /mode /mood /export /forget /privacy, platform-neutral."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from moodtune.emotion_engines.engine import run_blocking
+from moodtune.handlers.actions import Forget
+from moodtune.handlers.conversation import Services
+from moodtune.handlers.export import export_json, export_person
+from moodtune.handlers.language import language_for
+from moodtune.handlers.messages import say
+from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
+from moodtune.handlers.replies import Attachment, Choice, Reply, Sender
+from moodtune.storage import moods, persons
+from moodtune.storage.models import MODES
+
+log = logging.getLogger(__name__)
+
+FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
+COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
+
+
+class Commands:
+    def __init__(self, app: Services, clock: Callable[[], float] = time.time) -> None:
+        self.app = app
+        self._clock = clock
+
+    def language(self, sender: Sender) -> str:
+        return language_for(self.app.settings.language, sender.language)
+
+    async def run(self, sender: Sender, name: str, args: Sequence[str] = ()) -> Reply:
+        """Answer one command; `name` without the slash, `args` the words after it."""
+        name = name.lower()
+        language = self.language(sender)
+        if name not in COMMANDS:
+            return Reply(say("unknown_command", language, name=name[:40]), ok=False)
+        if name in ("help", "privacy"):
+            return Reply(say(name, language))
+        if name == "start":
+            return Reply(say("start", language, name=sender.display_name or "there"))
+        if name == "mode":
+            return await self.mode(sender, args, language)
+        if name == "mood":
+            return await self.mood(sender, language)
+        if name == "export":
+            return await self.export(sender, language)
+        return self.ask_to_forget(language)
+
+    async def mode(self, sender: Sender, args: Sequence[str], language: str) -> Reply:
+        wanted = args[0].lower() if args else None
+        if wanted is not None and wanted not in MODES:
+            return Reply(say("mode_usage", language), ok=False)
+        async with self.app.sessions() as session, session.begin():
+            person = await persons.get_or_create(
+                session, sender.platform, sender.user_id, sender.display_name, sender.language
+            )
+            if wanted is None:
+                return Reply(say("mode_now", language, mode=person.mode))
+            await persons.set_mode(session, person.id, wanted)
+        return Reply(say("mode_set", language, mode=wanted))
+
+    async def mood(self, sender: Sender, language: str) -> Reply:
+        """A PNG of the last 30 days, and its gist in words for adapters that show no image."""
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        async with self.app.sessions() as session:
+            person = await persons.get(session, sender.platform, sender.user_id)
+            rows = await moods.since(session, person.id, now - timedelta(days=DAYS), limit=5000) \
+                if person else []  # fmt: skip
+        points = [MoodPoint(r.created_at, r.vector, r.confidence) for r in rows]
+        if not any(p.confidence > 0 for p in points):
+            return Reply(say("mood_empty", language))
+        png = await run_blocking(
+            render_mood_chart, points, language, now.date(),
+            workers=self.app.settings.analysis_workers,
+        )  # fmt: skip
+        top = top_groups_line(points, language)
+        text = say("mood_summary", language, count=len(points), top=top)
+        return Reply(text, attachment=Attachment("mood.png", png, "image/png"))
+
+    async def export(self, sender: Sender, language: str) -> Reply:
+        async with self.app.sessions() as session:
+            person = await persons.get(session, sender.platform, sender.user_id)
+            if person is None:
+                return Reply(say("nothing_stored", language))
+            data = await export_person(session, person)
+        attachment = Attachment("moodtune-export.json", export_json(data), "application/json")
+        return Reply(say("export_caption", language), attachment=attachment)
+
+    def ask_to_forget(self, language: str) -> Reply:
+        asked_at = int(self._clock())
+        return Reply(
+            say("forget_ask", language),
+            choices=(
+                Choice(say("forget_yes", language), Forget(True, asked_at)),
+                Choice(say("forget_no", language), Forget(False, asked_at)),
+            ),
+        )
+
+    async def on_forget(self, sender: Sender, answer: Forget) -> Reply:
+        """The answer to /forget: erase every row about the person, if confirmed in time."""
+        language = self.language(sender)
+        age = self._clock() - answer.asked_at
+        if not answer.confirmed:
+            return Reply(say("forget_cancelled", language))
+        if not -60 <= age <= FORGET_ANSWER_SECONDS:  # a little clock skew is fine
+            return Reply(say("forget_expired", language), ok=False)
+        async with self.app.sessions() as session, session.begin():
+            person = await persons.get(session, sender.platform, sender.user_id)
+            if person is None:
+                return Reply(say("nothing_stored", language))
+            rows = await persons.forget(session, person.id)
+        log.info("a person asked to be forgotten: %d rows erased", rows)
+        return Reply(say("forgotten", language, rows=rows))
