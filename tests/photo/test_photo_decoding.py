@@ -45,6 +45,13 @@ def test_exif_orientation_is_applied() -> None:
     assert top[0] > 200 and bottom[0] < 50  # the stored left edge is now on top
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_a_broken_exif_block_does_not_cost_the_picture() -> None:
+    data = encode(astronaut(), "JPEG", exif=b"Exif\x00\x00MM\x00*" + bytes(range(200)))
+    photo = decode(data)
+    assert photo.pixels.shape == (512, 512, 3) and photo.original_size == (512, 512)
+
+
 def test_big_jpeg_is_decoded_small_but_reports_its_real_size() -> None:
     big = Image.fromarray(astronaut()).resize((4000, 3000))
     photo = decode(encode(big, "JPEG", quality=85))

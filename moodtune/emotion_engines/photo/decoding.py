@@ -2,7 +2,9 @@
 
 Chat platforms deliver JPEG, PNG and WebP (and sometimes GIF). Pillow's ``Image.open``
 reads only the header, so the byte size, format and pixel count are checked before
-``load()``: a decompression bomb is refused while it is still a few bytes. Big JPEGs are
+``load()``: a decompression bomb is refused while it is still a few bytes. (Pillow's own
+process-wide guard, ``Image.MAX_IMAGE_PIXELS``, is left alone; it only fires far above
+our limit, and is then reported the same way.) Big JPEGs are
 decoded at a reduced scale (``draft``: the DCT does the downscaling for free), so a
 12-megapixel phone photo costs about as much as a 1-megapixel one.
 """
@@ -53,20 +55,18 @@ def decode_photo(
     image = _open(data, max_pixels)
     with image:
         width, height = image.size
-        # JPEG only: decode at 1/2, 1/4 or 1/8 scale, at least half the working pixels.
-        draft = _fit(width, height, working_pixels // 2)
         try:
-            image.draft("RGB", draft)
+            # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping half the working pixels.
+            image.draft("RGB", _fit(width, height, working_pixels // 2))
             image.load()
-            orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-            upright = ImageOps.exif_transpose(image)
-            rgb = _to_rgb(upright)
         except Exception as error:  # any decoder failure means a damaged file, not a bug here
             raise PhotoInputError(
                 "The picture is truncated or damaged; I could not decode it."
             ) from error
+        upright, turned = _upright(image)
+        rgb = _to_rgb(upright)
         animated = _is_animated(image)
-    if orientation in _ROTATED:
+    if turned:
         width, height = height, width
     rgb = _shrink(rgb, _fit(width, height, working_pixels))
     return DecodedPhoto(np.asarray(rgb, dtype=np.uint8), (width, height), image.format, animated)
@@ -106,6 +106,15 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             f"The picture is {width:,} × {height:,} pixels; the limit is {max_pixels:,} pixels."
         )
     return image
+
+
+def _upright(image: Image.Image) -> tuple[Image.Image, bool]:
+    """The picture as the person sees it, and whether width and height swapped."""
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+        return ImageOps.exif_transpose(image), orientation in _ROTATED
+    except Exception:  # a broken EXIF block should not cost the picture itself
+        return image, False
 
 
 def _fit(width: int, height: int, pixels: int) -> tuple[int, int]:
