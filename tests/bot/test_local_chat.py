@@ -34,7 +34,14 @@ def offered_titles(text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("line", "vote"),
-    [("+1", (1, 1)), ("-3", (3, -1)), ("👍 2", (2, 1)), ("👎4", (4, -1)), ("+", None), ("hi", None)],
+    [
+        ("+1", (1, 1)),
+        ("-3", (3, -1)),
+        ("👍 2", (2, 1)),
+        ("👎4", (4, -1)),
+        ("+", None),
+        ("hi", None),
+    ],
 )
 def test_parse_vote(line: str, vote: tuple[int, int] | None) -> None:
     assert parse_vote(line) == vote
