@@ -68,12 +68,11 @@ class HaarFaceDetector:
         self._min_neighbors = min_neighbors
 
     def detect(self, rgb: np.ndarray) -> list[Face]:
-        small, factor = downscale(rgb, self._detection_pixels)
-        if min(small.shape[:2]) < MIN_FACE:
-            return []
         # No histogram equalisation: the cascade normalises each window's contrast itself,
         # and a global stretch hides faces on flat backgrounds.
-        grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+        grey, factor = downscale(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), self._detection_pixels)
+        if min(grey.shape) < MIN_FACE:
+            return []
         found = self._cascade.detect(
             grey,
             scale_factor=self._scale_factor,
@@ -139,14 +138,14 @@ def build_face_detector(yunet_model: Path | None = None) -> FaceDetector:
         return HaarFaceDetector()
 
 
-def downscale(rgb: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
+def downscale(picture: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
     """A copy with at most ``pixels`` pixels, and its size relative to the input (≤ 1)."""
-    height, width = rgb.shape[:2]
+    height, width = picture.shape[:2]
     factor = min(1.0, math.sqrt(pixels / (width * height)))
     if factor == 1.0:
-        return rgb, 1.0
+        return picture, 1.0
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), factor
+    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA), factor
 
 
 def scale_box(box: Box, factor: float, shape: tuple[int, ...]) -> Box:
