@@ -29,7 +29,7 @@ from moodtune.emotion_engines.text import data, modifiers
 from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon
 from moodtune.emotion_engines.text.hits import Hit
 from moodtune.emotion_engines.text.negation import Profile
-from moodtune.emotion_engines.text.segmenter import add_words, fresh_tokenizer
+from moodtune.emotion_engines.text.segmenter import add_words, fresh_tokenizer, segment
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 CHAT_WORDS_SOURCE = "moodtune"
@@ -62,6 +62,9 @@ class ChineseReader:
         self.lexicon = lexicon
         self.modifiers = modifiers.load("zh")
         self.entries = self._merge(lexicon)
+        self._modifier_initials = frozenset(
+            word[0] for word in (*self.modifiers.negators, *self.modifiers.intensifiers)
+        )
         self._tokenizer: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
 
@@ -92,23 +95,27 @@ class ChineseReader:
 
     def read(self, text: str) -> list[Hit]:
         tokenizer = self._tokenizer or self.tokenizer()
+        entries, before = self.entries, self.modifiers.before
         hits: list[Hit] = []
         for run in HAN_RUN.findall(text):
-            tokens = tokenizer.lcut(run, HMM=False)
+            tokens = segment(tokenizer, run)
             for position, token in enumerate(tokens):
-                context, word = tokens[max(0, position - modifiers.WINDOW) : position], token
-                if token not in self.entries:
+                context, at, word = tokens, position, token
+                if token not in entries:
                     prefix, word = self._split_modifier(token)
                     if prefix is None:
                         continue
-                    context = [*context, prefix]
-                profile, source, reliability = self.entries[word]
-                change = self.modifiers.before(context, len(context), _never_breaks)
+                    context = [*tokens[max(0, position - modifiers.WINDOW) : position], prefix]
+                    at = len(context)
+                profile, source, reliability = entries[word]
+                change = before(context, at, _never_breaks)
                 hits.append(Hit(word, "zh", change.apply(profile), change, source, reliability))
         return hits
 
     def _split_modifier(self, token: str) -> tuple[str | None, str]:
         """(modifier, feeling word) when `token` is the two glued together (好烦 -> 好, 烦)."""
+        if len(token) < 2 or token[0] not in self._modifier_initials:
+            return None, token
         for cut in range(min(len(token) - 1, MAX_MODIFIER_CHARS), 0, -1):
             prefix, rest = token[:cut], token[cut:]
             if prefix in self.modifiers and rest in self.entries:

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 
 from moodtune.emotion_engines.text import data
 from moodtune.emotion_engines.text.hits import Hit
-from moodtune.emotion_engines.text.modifiers import Modification
+from moodtune.emotion_engines.text.modifiers import UNCHANGED
 from moodtune.emotion_engines.text.negation import Profile
 
 DECORATIONS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 SOURCE = "moodtune"
-_PLAIN = Modification()
 
 
 def normalise(text: str) -> str:
@@ -80,7 +79,7 @@ def read_emoji(text: str) -> tuple[list[Hit], str]:
     if not table.may_occur_in(text):
         return [], text
     hits = [
-        Hit(match.group(), "emoji", table.symbols[match.group()], _PLAIN, SOURCE)
+        Hit(match.group(), "emoji", table.symbols[match.group()], UNCHANGED, SOURCE)
         for match in table.pattern.finditer(text)
     ]
     return hits, table.pattern.sub(" ", text) if hits else text

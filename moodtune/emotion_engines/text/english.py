@@ -9,8 +9,8 @@ which feeling); the mix is normalised and given `NRC_WEIGHT`, the weight of a ty
 DLUT word (intensity 5), since NRC has no intensities.
 
 Tokens are lowercase words; "n't" is split off ("don't" -> "do", "n't") so it can act
-as a negator; punctuation and non-Latin characters are breaks that end a negation
-window. A word not found is looked up again under simple lemmas (crying, cried -> cry;
+as a negator; runs of punctuation and non-Latin characters are breaks that end a
+negation window. A word not found is looked up again under simple lemmas (crying, cried -> cry;
 tears -> tear; happier -> happy; loved -> love; stopped -> stop) and with letter
 elongations squeezed (sooo haaappy -> soo happy; "soo" is an intensifier).
 """
@@ -36,7 +36,8 @@ NRC_WEIGHT: Final = 5 / 9
 SENTIMENT_WEIGHT: Final = 0.3
 SENTIMENTS: Final = frozenset({"positive", "negative"})
 
-TOKEN = re.compile(r"[a-z]+(?=n't)|n't|[a-z0-9]+|[^\sa-z0-9']")
+TOKEN = re.compile(r"[a-z]+(?=n't)|n't|[a-z0-9]+|[^\sa-z0-9']+")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
 ELONGATION = re.compile(r"([a-z])\1{2,}")
 DOUBLED = re.compile(r"([a-z])\1")
 # (suffix, replacements): tried in order, on words of at least MIN_STEM + len(suffix).
@@ -116,7 +117,7 @@ def lookup(token: str) -> Entry | None:
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercase words, "n't", and one-character breaks; elongations cut to two letters."""
+    """Lowercase words, "n't", and breaks (runs of other characters); elongations cut."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     return TOKEN.findall(ELONGATION.sub(r"\1\1", text))
 
@@ -127,6 +128,8 @@ def _is_break(token: str) -> bool:
 
 def read_english(text: str) -> list[Hit]:
     """The feeling words in the English parts of a message."""
+    if not LATIN_LETTER.search(text):
+        return []
     found = tokens(text)
     rules = modifiers.load("en")
     hits: list[Hit] = []

@@ -17,8 +17,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from moodtune.emotion import DIM, INDEX, EmotionVector
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.text.modifiers import Modification
@@ -42,7 +40,7 @@ class Hit:
         return sum(weight for _, weight in self.profile)
 
     def evidence(self) -> Evidence:
-        ranked = sorted(self.profile, key=lambda pair: -pair[1])
+        ranked = self.profile if len(self.profile) == 1 else sorted(self.profile, key=_by_weight)
         return Evidence(
             label=self.word,
             weight=round(self.weight, 4),
@@ -56,24 +54,33 @@ class Hit:
         )
 
 
+def _by_weight(pair: tuple[str, float]) -> float:
+    return -pair[1]
+
+
 def confidence(total_weight: float) -> float:
     return CAP * (1.0 - math.exp(-K * max(total_weight, 0.0)))
 
 
 def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Reading:
     """Add the hits up; no (or only cancelled) hits give an empty reading with a note."""
-    hits = [hit for hit in hits if hit.weight > 0]
-    scores = np.zeros(DIM)
+    scores = [0.0] * DIM
+    kept: list[Hit] = []
+    total = 0.0
     for hit in hits:
-        for code, weight in hit.profile:
-            scores[INDEX[code]] += weight
-    if not scores.any():
+        weight = 0.0
+        for code, share in hit.profile:
+            scores[INDEX[code]] += share
+            weight += share
+        if weight > 0:
+            kept.append(hit)
+            total += weight * hit.reliability
+    if not kept:
         return Reading.empty("text", engine, note or "I found no feeling words I know.")
-    total = sum(hit.weight * hit.reliability for hit in hits)
     return Reading(
         vector=EmotionVector.from_array(scores),
         confidence=confidence(total),
-        evidence=tuple(hit.evidence() for hit in hits),
+        evidence=tuple(hit.evidence() for hit in kept),
         modality="text",
         engine=engine,
         note=note,

@@ -36,8 +36,13 @@ class Modification:
     intensity: float = 1.0
 
     def apply(self, profile: Profile) -> Profile:
+        if self is UNCHANGED:
+            return profile
         scaled = tuple((code, weight * self.intensity) for code, weight in profile)
         return negate(scaled, self.negation_strength) if self.negated else scaled
+
+
+UNCHANGED = Modification()
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,8 @@ class Modifiers:
                 else:
                     between *= self.intensifiers[token]
         if negations % 2 == 0:
-            return Modification(intensity=between * outside)
+            intensity = between * outside
+            return UNCHANGED if intensity == 1.0 else Modification(intensity=intensity)
         if between > 1:
             negation_strength *= HEDGED_NEGATION
         return Modification(True, negation_strength, max(outside, 1.0))
