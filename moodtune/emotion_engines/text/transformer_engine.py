@@ -34,7 +34,11 @@ from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.label_maps import LabelMap, best_for, normalise_label
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.text.cleaning import clean_text
-from moodtune.emotion_engines.text.lexicon_engine import DEFAULT_MAX_CHARS, LexiconTextEngine
+from moodtune.emotion_engines.text.lexicon_engine import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_WORKERS,
+    LexiconTextEngine,
+)
 
 if TYPE_CHECKING:
     from moodtune.emotion_engines.text.build import TextEngine
@@ -138,9 +142,11 @@ class TransformerTextEngine:
         fallback: TextEngine | None = None,
         *,
         max_chars: int = DEFAULT_MAX_CHARS,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.model_id = model
         self.max_chars = max_chars
+        self.workers = workers
         self._fallback = fallback
         self._loaded: _LoadedModel | None = None
         self._failed = False
@@ -149,7 +155,7 @@ class TransformerTextEngine:
     @property
     def fallback(self) -> TextEngine:
         if self._fallback is None:
-            self._fallback = LexiconTextEngine(max_chars=self.max_chars)
+            self._fallback = LexiconTextEngine(max_chars=self.max_chars, workers=self.workers)
         return self._fallback
 
     @property
@@ -191,4 +197,4 @@ class TransformerTextEngine:
             return self.fallback.analyze_sync(text)
 
     async def analyze(self, text: str) -> Reading:
-        return await run_blocking(self.analyze_sync, text)
+        return await run_blocking(self.analyze_sync, text, workers=self.workers)
