@@ -18,6 +18,7 @@ from scipy.signal import resample_poly
 from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
+from moodtune.emotion_engines.voice.opus_rate import decode_opus_at
 
 RATE = 16_000  # what speech models expect, and plenty for pitch and energy
 MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
@@ -76,6 +77,8 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
 
 
 def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> Audio:
+    if container.name == "OGG":
+        data = decode_opus_at(data, RATE)  # Opus decodes natively at 16 kHz: no resampling
     with soundfile.SoundFile(io.BytesIO(data)) as note:
         rate = note.samplerate
         if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
