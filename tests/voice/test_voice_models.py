@@ -84,6 +84,18 @@ def test_a_model_that_cannot_load_is_logged_once_and_prosody_answers(
     assert len(warnings) == 1 and "speech-emotion" in warnings[0].getMessage()
 
 
+def test_a_model_that_fails_on_a_note_is_logged_and_prosody_answers(
+    tmp_path: Path, english_note: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its first convolution is wider than the whole note: it loads, then cannot run.
+    kernels = (200_000, 3, 3, 3, 3, 2, 2)
+    model = build_emotion_model(tmp_path / "too-wide", IEMOCAP_LABELS, conv_kernel=kernels)
+    with caplog.at_level(logging.WARNING):
+        reading = build_voice_engine(with_models(model)).analyze_sync(english_note)
+    assert reading.engine == "prosody" and reading.has_signal
+    assert any("failed on a note" in r.getMessage() for r in caplog.records)
+
+
 def test_the_transcript_goes_through_the_text_engine(
     happy_asr_model: Path, english_note: bytes
 ) -> None:

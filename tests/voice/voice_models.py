@@ -44,16 +44,15 @@ def _feature_extractor():
 
 
 def build_emotion_model(
-    folder: Path, labels: Sequence[str], always: str | None = None, seed: int = 0
+    folder: Path, labels: Sequence[str], always: str | None = None, seed: int = 0, **config: object
 ) -> Path:
     """An audio classifier over `labels`; with `always`, steered to answer that label."""
     import torch
     from transformers import Wav2Vec2ForSequenceClassification
 
     torch.manual_seed(seed)
-    config = _tiny_config(
-        id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)}
-    )
+    label2id = {label: i for i, label in enumerate(labels)}
+    config = _tiny_config(id2label=dict(enumerate(labels)), label2id=label2id, **config)
     model = Wav2Vec2ForSequenceClassification(config)
     if always is not None:
         with torch.no_grad():

@@ -93,12 +93,20 @@ def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> 
                 break
             blocks.append(block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
             remaining -= block.shape[0]
-        truncated = remaining <= 0 and note.read(1, "float32").size > 0
+        truncated = remaining <= 0 and _continues(note)
     if not blocks:
         raise VoiceInputError(f"This {container.name} file holds no sound at all.")
     samples = _clean(resample(np.concatenate(blocks), rate))
     source = known_frames / rate if known_frames is not None else None
     return Audio(samples, RATE, container.name, "soundfile", source, truncated)
+
+
+def _continues(note: soundfile.SoundFile) -> bool:
+    """Whether anything follows the part read (damage after it counts as more)."""
+    try:
+        return note.read(1, "float32").size > 0
+    except soundfile.LibsndfileError:
+        return True
 
 
 def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:

@@ -21,7 +21,7 @@ from moodtune.emotion_engines.voice.activity import Activity, detect
 from moodtune.emotion_engines.voice.affect import ENGINE as PROSODY
 from moodtune.emotion_engines.voice.affect import prosody_evidence, read_prosody
 from moodtune.emotion_engines.voice.decode import Audio, decode
-from moodtune.emotion_engines.voice.lazy import LazyModel
+from moodtune.emotion_engines.voice.lazy import LazyModel, model_label
 from moodtune.emotion_engines.voice.pitch import FRAME_SECONDS
 from moodtune.emotion_engines.voice.prosody import ProsodyFeatures, measure
 from moodtune.emotion_engines.voice.speech_emotion import SpeechEmotionModel, engine_name
@@ -55,7 +55,8 @@ class VoiceEngine:
             else None
         )
         acoustic = engine_name(settings.voice_model) if settings.voice_model else PROSODY
-        self.name = acoustic + (f"+asr:{settings.asr_model}" if self.transcriber else "")
+        asr = f"+asr:{model_label(settings.asr_model)}" if settings.asr_model else ""
+        self.name = acoustic + asr
 
     async def analyze(self, data: bytes) -> Reading:
         return await run_blocking(self.analyze_sync, data, workers=self.settings.analysis_workers)
@@ -82,14 +83,19 @@ class VoiceEngine:
         return self._combine(parts, tuple(evidence), audio, asr_name)
 
     def _acoustic(self, features: ProsodyFeatures, speech: np.ndarray, rate: int) -> Reading:
-        model = self.emotion_model.get() if self.emotion_model else None
-        return model.read(speech, rate) if model is not None else read_prosody(features)
+        """The model's reading when it loads and copes, the prosody reading otherwise."""
+        if self.emotion_model is not None:
+            reading = self.emotion_model.use(lambda model: model.read(speech, rate))
+            if reading is not None:
+                return reading
+        return read_prosody(features)
 
     def _transcribe(self, speech: np.ndarray, rate: int) -> tuple[str, str]:
-        transcriber = self.transcriber.get() if self.transcriber else None
-        if transcriber is None:
+        """(transcript, recogniser name), or ("", "") without a usable recogniser."""
+        if self.transcriber is None:
             return "", ""
-        return transcriber.transcribe(speech, rate), transcriber.name
+        heard = self.transcriber.use(lambda model: (model.transcribe(speech, rate), model.name))
+        return heard or ("", "")
 
     def _read_words(self, transcript: str) -> Reading | None:
         if self.text_engine is None:

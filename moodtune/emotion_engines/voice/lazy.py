@@ -1,13 +1,16 @@
-"""Load a model on first use, once; a model that cannot load is logged once and skipped."""
+"""Models on demand: loaded on first use, once; a model that cannot load is logged once
+and skipped, and one that fails on a note is logged and skipped for that note."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +40,20 @@ class LazyModel(Generic[T]):
                         error,
                     )
             return self._model
+
+    def use(self, action: Callable[[T], R]) -> R | None:
+        """`action(model)`, or None when the model is unavailable or fails on this input."""
+        model = self.get()
+        if model is None:
+            return None
+        try:
+            return action(model)
+        except Exception as error:  # a model's failure must not cost the person a reply
+            logger.warning("the %s model %r failed on a note: %s", self.role, self.model_id, error)
+            return None
+
+
+def model_label(model_id: str) -> str:
+    """How a model is named in readings: its id, or only the directory name of a path."""
+    path = Path(model_id)
+    return path.name if path.is_dir() else model_id

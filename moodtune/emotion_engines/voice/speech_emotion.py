@@ -10,7 +10,6 @@ are averaged, weighted by their length.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines import label_maps
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.voice.decode import resample
+from moodtune.emotion_engines.voice.lazy import model_label
 
 WINDOW_SECONDS = 20.0
 MIN_LABEL_COVERAGE = 0.5
@@ -30,9 +30,7 @@ class UnmappableLabelsError(ValueError):
 
 
 def engine_name(model_id: str) -> str:
-    """'speech-emotion:<model>', with only the directory name for a local path."""
-    path = Path(model_id)
-    return f"speech-emotion:{path.name if path.is_dir() else model_id}"
+    return f"speech-emotion:{model_label(model_id)}"
 
 
 class SpeechEmotionModel:

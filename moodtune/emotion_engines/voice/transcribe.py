@@ -6,9 +6,9 @@ The transformers pipeline serves CTC models (wav2vec2) and sequence-to-sequence 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
+
+from moodtune.emotion_engines.voice.lazy import model_label
 
 CHUNK_SECONDS = 30
 
@@ -18,8 +18,7 @@ class Transcriber:
         from transformers import pipeline  # heavy: imported only when a model is configured
 
         self._pipeline = pipeline("automatic-speech-recognition", model=model_id, device="cpu")
-        path = Path(model_id)
-        self.name = f"asr:{path.name if path.is_dir() else model_id}"
+        self.name = f"asr:{model_label(model_id)}"
 
     def transcribe(self, samples: np.ndarray, rate: int) -> str:
         """The words, whitespace-normalised ('' when the model hears none)."""
