@@ -29,6 +29,7 @@ import jieba
 from moodtune.emotion_engines.text import data, modifiers
 from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon
 from moodtune.emotion_engines.text.hits import Hit
+from moodtune.emotion_engines.text.modifiers import UNCHANGED, Modification
 from moodtune.emotion_engines.text.negation import Profile
 from moodtune.emotion_engines.text.segmenter import add_words, fresh_tokenizer, segment
 
@@ -63,9 +64,10 @@ class ChineseReader:
         self.lexicon = lexicon
         self.modifiers = modifiers.load("zh")
         self.entries = self._merge(lexicon)
-        self._modifier_initials = frozenset(
-            word[0] for word in (*self.modifiers.negators, *self.modifiers.intensifiers)
+        self._modifier_words = frozenset(self.modifiers.negators) | frozenset(
+            self.modifiers.intensifiers
         )
+        self._modifier_initials = frozenset(word[0] for word in self._modifier_words)
         self._tokenizer: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
 
@@ -96,27 +98,33 @@ class ChineseReader:
 
     def read(self, text: str) -> list[Hit]:
         tokenizer = self._tokenizer or self.tokenizer()
-        entries, before = self.entries, self.modifiers.before
+        entries, initials, window = self.entries, self._modifier_initials, modifiers.WINDOW
         hits: list[Hit] = []
         for run in HAN_RUN.findall(text):
             tokens = segment(tokenizer, run)
             for position, token in enumerate(tokens):
-                context, at, word = tokens, position, token
+                word, prefix = token, None
                 if token not in entries:
+                    if len(token) < 2 or token[0] not in initials:
+                        continue  # the common case: not a feeling word, not a glued modifier
                     prefix, word = self._split_modifier(token)
                     if prefix is None:
                         continue
-                    context = [*tokens[max(0, position - modifiers.WINDOW) : position], prefix]
-                    at = len(context)
+                context = tokens[max(0, position - window) : position]
+                if prefix is not None:
+                    context.append(prefix)
                 profile, source, reliability = entries[word]
-                change = before(context, at, _never_breaks)
+                change = self._modification(context)
                 hits.append(Hit(word, "zh", change.apply(profile), change, source, reliability))
         return hits
 
+    def _modification(self, context: list[str]) -> Modification:
+        if self._modifier_words.isdisjoint(context):
+            return UNCHANGED  # the common case, decided in C
+        return self.modifiers.before(context, len(context), _never_breaks)
+
     def _split_modifier(self, token: str) -> tuple[str | None, str]:
         """(modifier, feeling word) when `token` is the two glued together (好烦 -> 好, 烦)."""
-        if len(token) < 2 or token[0] not in self._modifier_initials:
-            return None, token
         for cut in range(min(len(token) - 1, MAX_MODIFIER_CHARS), 0, -1):
             prefix, rest = token[:cut], token[cut:]
             if prefix in self.modifiers and rest in self.entries:

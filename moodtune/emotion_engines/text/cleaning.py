@@ -9,7 +9,8 @@ read, and quietly repairs what is merely untidy:
   U+FFFD from a lossy decode) -> `TextInputError`;
 - a few control characters inside otherwise fine text are dropped; the text is NFKC
   normalised so full-width letters (ｈａｐｐｙ) and compatibility ideographs read like
-  ordinary ones.
+  ordinary ones (full-width ASCII by a quick table first: nearly every Chinese message
+  has full-width punctuation, and NFKC itself is the slowest step of a short message).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ JUNK_SHARE_LIMIT = 0.3
 # Tab, newline and carriage return are layout, not junk; ZWJ (in Cf) joins emoji.
 _KEPT_CONTROLS = frozenset("\t\n\r")
 _JUNK_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+# U+FF01..U+FF5E are full-width forms of ASCII "!".."~"; U+3000 is the ideographic space.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WHITESPACE_RUN = re.compile(r"[ \t\u3000]+")
 
 
@@ -53,7 +56,10 @@ def clean_text(text: str, max_chars: int) -> str:
         raise TextInputError("That looks like binary data, not a text message.")
     if junk:
         text = "".join(char for char in text if not _is_junk(char))
-    text = _WHITESPACE_RUN.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = _WHITESPACE_RUN.sub(" ", text).strip()
     if not text:
         raise TextInputError("That message is empty: tell me in a few words how you feel.")
     return text

@@ -26,7 +26,7 @@ CAP = 0.9
 K = 1.2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built several times per message, on the hot path
 class Hit:
     word: str
     lang: str  # "zh", "en" or "emoji"
