@@ -214,8 +214,12 @@ class TelegramBot:
         try:
             return await download(message.get_bot(), file_id, size, limit)
         except FileTooBigError as error:
-            size, limit = f"{error.size / MB:.1f}", f"{error.limit / MB:.0f}"
-            text = self.handlers.say(sender, "file_too_big", size=size, limit=limit)
+            limit = f"{error.limit / MB:.0f}"
+            if error.size is None:
+                text = self.handlers.say(sender, "file_too_big_unknown", limit=limit)
+            else:
+                size = f"{error.size / MB:.1f}"
+                text = self.handlers.say(sender, "file_too_big", size=size, limit=limit)
         except TelegramError as error:
             log.warning("could not download a file: %s", error)
             text = self.handlers.say(sender, "download_failed")

@@ -7,16 +7,20 @@ size Telegram announces, before a byte is fetched.
 from __future__ import annotations
 
 from telegram import Bot
+from telegram.error import BadRequest
+
+from moodtune.bot.telegram_delivery import with_retries
 
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 MB = 1024 * 1024
 
 
 class FileTooBigError(ValueError):
-    """A file over the limit: `size` and `limit` in bytes, for the polite refusal."""
+    """A file over the limit: `size` (None: unknown) and `limit` in bytes."""
 
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"the file is {size / MB:.1f} MB; the limit is {limit / MB:.0f} MB")
+    def __init__(self, size: int | None, limit: int) -> None:
+        told = "too big" if size is None else f"{size / MB:.1f} MB"
+        super().__init__(f"the file is {told}; the limit is {limit / MB:.0f} MB")
         self.size = size
         self.limit = limit
 
@@ -30,8 +34,13 @@ async def download(bot: Bot, file_id: str, announced_size: int | None, limit: in
     """The file's bytes, in memory. FileTooBigError before downloading anything too big."""
     limit = min(limit, TELEGRAM_DOWNLOAD_LIMIT)
     check_size(announced_size, limit)
-    telegram_file = await bot.get_file(file_id)
+    try:
+        telegram_file = await with_retries(lambda: bot.get_file(file_id), "getFile")
+    except BadRequest as error:  # the message gave no size; Telegram refuses big files
+        if "too big" in str(error).lower():
+            raise FileTooBigError(None, limit) from None
+        raise
     check_size(telegram_file.file_size, limit)
-    data = await telegram_file.download_as_bytearray()
+    data = await with_retries(telegram_file.download_as_bytearray, "download")
     check_size(len(data), limit)  # neither the message nor getFile gave a size
     return bytes(data)

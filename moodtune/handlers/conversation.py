@@ -12,7 +12,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
-from moodtune.emotion import GROUPS, EmotionVector
+from moodtune.emotion import GROUPS
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.errors import is_input_error
 from moodtune.handlers.documents import document_kind
@@ -22,6 +22,7 @@ from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 from moodtune.recommender.for_person import recommend_for_person
+from moodtune.recommender.mood_state import correction_vector
 from moodtune.recommender.tracks import CatalogIndex
 from moodtune.storage import feedback, moods, persons, recommendations
 from moodtune.storage.models import Person
@@ -36,11 +37,6 @@ class Services(Protocol):
     engines: Engines
     sessions: async_sessionmaker[AsyncSession]
     catalog: CatalogIndex
-
-
-def correction_vector(group: str) -> EmotionVector:
-    """The mood a person says they are in: their group's categories, equally."""
-    return EmotionVector.from_scores({code: 1.0 for code in GROUPS[group][2]})
 
 
 class Conversation:
@@ -130,10 +126,15 @@ class Conversation:
                 session, person.id, vector, confidence=1.0, modality="correction",
                 kind="correction", chat_id=chat_id,
             )  # fmt: skip
+            # Stored already; the recommender answers the current mood, which the
+            # correction now overrides, when handed a reading without signal.
             said = Evidence(group, 1.0, GROUPS[group][2], {"source": "the person"})
-            reading = Reading(vector, 1.0, (said,), "correction", "person")
+            shown = Reading(vector, 1.0, (said,), "correction", "person")
             header = say("correction_header", language, group=group_name(group, language))
-            return await self._recommend(session, person, reading, language, chat_id, header)
+            return await self._recommend(
+                session, person, shown, language, chat_id, header,
+                stored=Reading.empty("correction", "person"),
+            )  # fmt: skip
 
     async def _on_message(
         self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None
@@ -159,10 +160,16 @@ class Conversation:
         language: str,
         chat_id: str | None,
         header: str | None = None,
+        stored: Reading | None = None,
     ) -> Reply:
+        """Tracks for the person's mood, which `stored` (default: `reading`) updates first.
+
+        The reply shows `reading`: what this message said (or the person's correction).
+        """
         picked = await recommend_for_person(
-            session, person, reading, self.app.catalog, self.app.settings, language, chat_id
-        )
+            session, person, reading if stored is None else stored, self.app.catalog,
+            self.app.settings, language, chat_id,
+        )  # fmt: skip
         offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
         lines = [
             *([header] if header else []),

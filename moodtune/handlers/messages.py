@@ -131,6 +131,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这个文件有 {size} MB，我最多只能获取 {limit} MB 的文件。"
         "发一段短一点的语音或小一点的照片吧。",
     },
+    "file_too_big_unknown": {
+        "en": "That file is too big: I can only fetch files up to {limit} MB. "
+        "A shorter voice note or a smaller photo will do.",
+        "zh": "这个文件太大了，我最多只能获取 {limit} MB 的文件。"
+        "发一段短一点的语音或小一点的照片吧。",
+    },
     "unsupported_document": {
         "en": "I can't read {name}. I read photos (JPEG, PNG, WebP, GIF) and sound "
         "(voice notes, OGG, MP3, WAV, FLAC, M4A).",

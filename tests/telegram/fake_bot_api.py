@@ -69,6 +69,7 @@ class FakeBotApi:
         self.downloads: list[str] = []  # file paths fetched
         self.pushed_at: dict[int, float] = {}  # update id → when it was injected
         self.webhook: dict[str, Any] | None = None
+        self._pushed: dict[int, dict[str, Any]] = {}  # update id → update
         self._pushed_messages: dict[int, tuple[int, int]] = {}  # update id → (chat, message)
         self._pushed_queries: dict[int, str] = {}  # update id → callback query id
         self._updates: deque[dict[str, Any]] = deque()
@@ -217,6 +218,14 @@ class FakeBotApi:
 
     # Reading what the bot did.
 
+    def file_of(self, update_id: int) -> str:
+        """The file id of the photo (largest size), voice, audio or document in an update."""
+        message = self._pushed[update_id]["message"]
+        if "photo" in message:
+            return message["photo"][-1]["file_id"]
+        kind = next(k for k in ("voice", "audio", "document", "sticker") if k in message)
+        return message[kind]["file_id"]
+
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -272,6 +281,7 @@ class FakeBotApi:
     # Internals.
 
     def _remember(self, update: dict[str, Any]) -> None:
+        self._pushed.setdefault(update["update_id"], update)
         if "message" in update:
             message = update["message"]
             chat = (message["chat"]["id"], message["message_id"])
@@ -328,6 +338,7 @@ class FakeBotApi:
             return web.Response(status=401)
         path = request.match_info["path"]
         self.downloads.append(path)
+        self._notify()
         found = self.files.get(path.removeprefix("files/"))
         if found is None:
             return web.Response(status=404)
@@ -435,14 +446,12 @@ class FakeBotApi:
         file_id = params.get("file_id", "")
         if file_id not in self.files:
             return _error(400, "Bad Request: invalid file_id")
-        _, size = self.files[file_id]
-        path = f"files/{file_id}"
-        result = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path}
-        if size is not None:
-            result["file_size"] = size
-        if size is not None and size > 20 * 1024 * 1024:
+        size = len(self.files[file_id][0])  # Telegram knows the real size
+        if size > 20 * 1024 * 1024:
             return _error(400, "Bad Request: file is too big")
-        return result
+        path = f"files/{file_id}"
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path,
+                "file_size": size}  # fmt: skip
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> Any:
