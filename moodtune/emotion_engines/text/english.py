@@ -27,6 +27,7 @@ from typing import Final
 
 from moodtune.emotion import CATEGORIES
 from moodtune.emotion_engines.label_maps import load as load_label_map
+from moodtune.emotion_engines.label_maps import normalise_label
 from moodtune.emotion_engines.text import data, modifiers
 from moodtune.emotion_engines.text.chinese_lexicon import LexiconError
 from moodtune.emotion_engines.text.hits import Hit
@@ -63,11 +64,15 @@ def _nrc() -> dict[str, Profile]:
     label_map = load_label_map("nrc10")
     entries: dict[str, Profile] = {}
     for word, labels in table.items():
-        weights = {label: SENTIMENT_WEIGHT if label in SENTIMENTS else 1.0 for label in labels}
-        scores = label_map.map(weights).scores
-        if scores.sum() > 0:
-            scores = scores * (NRC_WEIGHT / scores.sum())
-            entries[word] = tuple((CATEGORIES[i], float(scores[i])) for i in scores.nonzero()[0])
+        weights: dict[str, float] = {}
+        for label in labels:
+            share = SENTIMENT_WEIGHT if label in SENTIMENTS else 1.0
+            for index, weight in label_map.rows.get(normalise_label(label), ()):
+                code = CATEGORIES[index]
+                weights[code] = weights.get(code, 0.0) + share * weight
+        total = sum(weights.values())
+        if total > 0:
+            entries[word] = tuple((code, w * NRC_WEIGHT / total) for code, w in weights.items())
     return entries
 
 
