@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from voice_models import IEMOCAP_LABELS as IEMOCAP
-from voice_models import build_ctc_model, build_emotion_model
+from voice_models import build_ctc_model, build_emotion_model, build_whisper_model
 from voice_samples import ENGLISH, MANDARIN, repeat_to, require, speak, to_voice_note, wav
 
 
@@ -61,3 +61,9 @@ def sad_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def happy_asr_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny CTC speech recogniser that always hears the word "happy"."""
     return build_ctc_model(tmp_path_factory.mktemp("models") / "tiny-asr-happy", always="happy")
+
+
+@pytest.fixture(scope="session")
+def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Whisper that hears "happy" again and again."""
+    return build_whisper_model(tmp_path_factory.mktemp("models") / "tiny-whisper")

@@ -112,6 +112,22 @@ def test_the_transcript_goes_through_the_text_engine(
     assert acoustic.vector.as_dict()["PA"] < share["PA"] < words.vector.as_dict()["PA"]
 
 
+def test_a_whisper_model_transcribes_short_and_long_notes(
+    whisper_model: Path, english_wav: bytes, english_note: bytes
+) -> None:
+    from voice_samples import repeat_to
+
+    engine = build_voice_engine(with_models(asr_model=whisper_model))
+    short = evidence(engine.analyze_sync(english_note), "transcript").detail["transcript"]
+    # 45 s: more than one 30 s window, so Whisper's own long-form decoding runs.
+    reading = engine.analyze_sync(repeat_to(english_wav, 45))
+    long = evidence(reading, "transcript").detail["transcript"]
+    assert set(short.split()) == set(long.split()) == {"happy"}
+    assert len(long.split()) > len(short.split())
+    assert reading.engine == "prosody+asr:tiny-whisper"
+    assert reading.parts[1].vector.top(1)[0][0] == "PA"
+
+
 def test_models_for_both_work_together(
     sad_model: Path, happy_asr_model: Path, mandarin_note: bytes
 ) -> None:

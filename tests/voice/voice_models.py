@@ -91,3 +91,61 @@ def build_ctc_model(folder: Path, always: str | None = None, seed: int = 0) -> P
             model.lm_head.bias[vocab[always]] = 4.0
     model.save_pretrained(folder)
     return folder
+
+
+def build_whisper_model(folder: Path, always: str = "happy") -> Path:
+    """A tiny Whisper (byte-level BPE vocabulary, timestamp tokens included) steered to
+    hear " `always`" over and over: its last layer norm outputs a constant and only that
+    word's output row points along it."""
+    import torch
+    from transformers import (
+        GenerationConfig,
+        WhisperConfig,
+        WhisperFeatureExtractor,
+        WhisperForConditionalGeneration,
+        WhisperProcessor,
+        WhisperTokenizer,
+    )
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = {char: i for i, char in enumerate(bytes_to_unicode().values())}
+    word = "Ġ" + always  # byte-level BPE spells a leading space as Ġ
+    specials = ["<|endoftext|>", "<|startoftranscript|>", "<|en|>", "<|translate|>",
+                "<|transcribe|>", "<|startoflm|>", "<|startofprev|>", "<|nocaptions|>",
+                "<|notimestamps|>"]  # fmt: skip
+    for token in [word, *specials, *(f"<|{i * 0.02:.2f}|>" for i in range(1501))]:
+        vocab[token] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab))
+    (folder / "merges.txt").write_text("#version: 0.2\n")
+    end = "<|endoftext|>"
+    tokenizer = WhisperTokenizer(
+        str(folder / "vocab.json"), str(folder / "merges.txt"),
+        unk_token=end, bos_token=end, eos_token=end, pad_token=end,
+    )  # fmt: skip
+    tokenizer.add_special_tokens({"additional_special_tokens": specials[1:]})
+    WhisperProcessor(WhisperFeatureExtractor(feature_size=80), tokenizer).save_pretrained(folder)
+    ids = {name: vocab[name] for name in (end, "<|startoftranscript|>", "<|notimestamps|>")}
+    config = WhisperConfig(
+        vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
+        decoder_ffn_dim=32, num_mel_bins=80, max_source_positions=1500,
+        max_target_positions=32, tie_word_embeddings=False,
+        decoder_start_token_id=ids["<|startoftranscript|>"], pad_token_id=ids[end],
+        bos_token_id=ids[end], eos_token_id=ids[end],
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = WhisperForConditionalGeneration(config)
+    with torch.no_grad():
+        model.model.decoder.layer_norm.weight.zero_()
+        model.model.decoder.layer_norm.bias.fill_(1.0)
+        model.proj_out.weight.zero_()
+        model.proj_out.weight[vocab[word]] = 1.0
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=ids["<|startoftranscript|>"], eos_token_id=ids[end],
+        pad_token_id=ids[end], max_length=12, no_timestamps_token_id=ids["<|notimestamps|>"],
+        lang_to_id={"<|en|>": vocab["<|en|>"]}, is_multilingual=False,
+        task_to_id={"transcribe": vocab["<|transcribe|>"], "translate": vocab["<|translate|>"]},
+    )  # fmt: skip
+    model.save_pretrained(folder)
+    return folder

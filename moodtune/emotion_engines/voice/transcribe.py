@@ -1,7 +1,8 @@
 """Speech to text with a Hugging Face automatic-speech-recognition model (e.g. Whisper).
 
 The transformers pipeline serves CTC models (wav2vec2) and sequence-to-sequence ones
-(Whisper) alike; notes longer than one model window are transcribed in 30 s chunks.
+(Whisper) alike. A note longer than one 30 s window is decoded by Whisper's own sequential
+long-form algorithm (it needs timestamps), and by other models in overlapping chunks.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ class Transcriber:
 
     def transcribe(self, samples: np.ndarray, rate: int) -> str:
         """The words, whitespace-normalised ('' when the model hears none)."""
-        long = samples.size > CHUNK_SECONDS * rate
-        options = {"chunk_length_s": CHUNK_SECONDS} if long else {}
+        options = self._long_form() if samples.size > CHUNK_SECONDS * rate else {}
         result = self._pipeline({"raw": samples, "sampling_rate": rate}, **options)
         return " ".join(str(result.get("text", "")).split())
+
+    def _long_form(self) -> dict[str, object]:
+        if self._pipeline.type == "seq2seq_whisper":
+            return {"return_timestamps": True}
+        return {"chunk_length_s": CHUNK_SECONDS, "ignore_warning": True}
