@@ -27,9 +27,10 @@ class App:
         db: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         catalog: CatalogIndex,
+        engines: Engines | None = None,
     ) -> None:
         self.settings = settings
-        self.engines = Engines(settings)
+        self.engines = engines or Engines(settings)
         self.db = db
         self.sessions = sessions
         self.catalog = catalog
@@ -40,10 +41,14 @@ class App:
         from moodtune.catalog.loader import ensure_demo_catalog
         from moodtune.storage.db import make_engine, make_session_factory
 
+        engines = Engines(settings)
+        # Loading jieba and the lexicons takes a second or two: overlap it with migrating.
+        warming = asyncio.create_task(asyncio.to_thread(engines.text.warm_up))
         await upgrade_database(settings)
         db = make_engine(settings.resolved_database_url)
         sessions = make_session_factory(db)
-        app = cls(settings, db, sessions, CatalogIndex(()))
+        app = cls(settings, db, sessions, CatalogIndex(()), engines)
+        await warming
         if settings.catalog_autoload:
             await ensure_demo_catalog(sessions, app.engines.text, progress=progress)
         await app.reload_catalog()
