@@ -61,6 +61,10 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
             return _decode_soundfile(data, container, max_seconds)
         except soundfile.LibsndfileError:
             pass  # damaged, or an unusual codec in a known container: ffmpeg may still cope
+    return _decode_ffmpeg(data, container, max_seconds)
+
+
+def _decode_ffmpeg(data: bytes, container: Container, max_seconds: float) -> Audio:
     try:
         samples = _clean(decode_with_ffmpeg(data, RATE, max_seconds, container.name))
     except VoiceInputError as error:

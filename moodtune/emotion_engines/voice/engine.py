@@ -100,10 +100,10 @@ class VoiceEngine:
     def _read_words(self, transcript: str) -> Reading | None:
         if self.text_engine is None:
             return None
-        limit = self.settings.max_text_chars
+        limit = self.settings.max_text_chars  # a long note's words, cut at a word boundary
         text = transcript if len(transcript) <= limit else transcript[:limit].rsplit(" ", 1)[0]
         try:
-            return self.text_engine.analyze_sync(text[:limit])
+            return self.text_engine.analyze_sync(text)
         except ValueError as error:  # the text engine refuses junk; the voice still counts
             logger.info("the transcript could not be read as text: %s", error)
             return None

@@ -5,6 +5,10 @@ that knows most of them; a model whose labels no table knows is refused at load 
 the prosody reading answers instead of a guess. Long notes are cut into windows so memory
 stays bounded (self-attention grows with the square of the length); window probabilities
 are averaged, weighted by their length.
+
+Confidence = 0.8 × certainty × emotional share: certainty is 1 − the normalised entropy of
+the label distribution (a flat guess counts for nothing), the emotional share is the
+probability not spent on "neutral" or unmapped labels.
 """
 
 from __future__ import annotations
@@ -54,18 +58,19 @@ class SpeechEmotionModel:
         self.multi_label = self.model.config.problem_type == "multi_label_classification"
 
     def read(self, samples: np.ndarray, rate: int) -> Reading:
+        """The model's reading of speech samples (any rate; resampled to the model's)."""
         probabilities = self.probabilities(resample(samples, rate, self.rate))
         scores = dict(zip(self.labels, probabilities.tolist(), strict=True))
         mapped = self.table.map(scores)
         emotional = float(mapped.scores.sum())
-        if emotional <= 0:
-            return Reading.empty("voice", self.name, "the voice sounds neutral")
         unknown = sum(scores[label] for label in mapped.unknown)
-        share = emotional / (emotional + mapped.neutral + unknown)
+        share = emotional / max(emotional + mapped.neutral + unknown, 1e-12)
         confidence = MAX_CONFIDENCE * _certainty(probabilities, self.multi_label) * share
+        if confidence <= 0:
+            return Reading.empty("voice", self.name, "the voice sounds neutral")
         return Reading(
             vector=EmotionVector.from_array(mapped.scores),
-            confidence=float(np.clip(confidence, 0.0, 1.0)),
+            confidence=float(min(confidence, 1.0)),
             evidence=self._evidence(scores),
             modality="voice",
             engine=self.name,
