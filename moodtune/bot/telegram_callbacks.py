@@ -17,15 +17,16 @@ import re
 from dataclasses import dataclass
 
 from moodtune.emotion import GROUPS
-from moodtune.handlers.actions import Action, ActionError, Correct, Forget, Vote
+from moodtune.handlers.actions import Action, ActionError, Correct, Forget, Vote, check_offer_id
 
 MAX_BYTES = 64
 GROUP_CODES = tuple(GROUPS)  # a group travels as its index: short and fixed
 _PATTERN = re.compile(
-    r"(?:v:(?P<v_owner>\d{1,20}):(?P<v_offer>\d{1,19}):(?P<v_value>[ud])"
-    r"|n:(?P<n_owner>\d{1,20}):(?P<n_offer>\d{1,19})"
-    r"|c:(?P<c_owner>\d{1,20}):(?P<c_offer>\d{1,19}):(?P<c_group>[0-6])"
-    r"|f:(?P<f_owner>\d{1,20}):(?P<f_asked>\d{1,12}):(?P<f_answer>[yn]))"
+    r"(?:v:(?P<v_owner>\d{1,20}):(?P<v_offer>\d{1,10}):(?P<v_value>[ud])"
+    r"|n:(?P<n_owner>\d{1,20}):(?P<n_offer>\d{1,10})"
+    r"|c:(?P<c_owner>\d{1,20}):(?P<c_offer>\d{1,10}):(?P<c_group>[0-6])"
+    r"|f:(?P<f_owner>\d{1,20}):(?P<f_asked>\d{1,12}):(?P<f_answer>[yn]))",
+    re.ASCII,  # \d is 0-9 only, not every digit Unicode knows
 )
 
 
@@ -40,8 +41,7 @@ class ShowGroups:
     recommendation_id: int
 
     def __post_init__(self) -> None:
-        if self.recommendation_id < 1:
-            raise ActionError("a correction needs the id of an offered track")
+        check_offer_id(self.recommendation_id)
 
 
 @dataclass(frozen=True, slots=True)

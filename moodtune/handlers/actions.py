@@ -6,9 +6,16 @@ from dataclasses import dataclass
 
 from moodtune.emotion import GROUPS
 
+MAX_ID = 2**31 - 1  # offer ids are 32-bit integer keys in the database
+
 
 class ActionError(ValueError):
     """A button press that asks for something impossible (a vote of 3, an unknown group)."""
+
+
+def check_offer_id(recommendation_id: int) -> None:
+    if not 1 <= recommendation_id <= MAX_ID:
+        raise ActionError(f"{recommendation_id} is not the id of an offered track")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +28,7 @@ class Vote:
     def __post_init__(self) -> None:
         if self.value not in (1, -1) or isinstance(self.value, bool):
             raise ActionError(f"a vote is +1 or -1, not {self.value!r}")
-        if self.recommendation_id < 1:
-            raise ActionError("a vote needs the id of an offered track")
+        check_offer_id(self.recommendation_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +41,7 @@ class Correct:
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
             raise ActionError(f"unknown mood group {self.group!r}")
-        if self.recommendation_id < 1:
-            raise ActionError("a correction needs the id of an offered track")
+        check_offer_id(self.recommendation_id)
 
 
 @dataclass(frozen=True, slots=True)

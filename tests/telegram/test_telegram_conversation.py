@@ -3,6 +3,7 @@ mood corrections — the real Application, real HTTP, real engines and database.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -154,3 +155,18 @@ async def test_audio_file_and_image_document_are_read(bot: Harness) -> None:
     update = bot.fake.push_document(109, photo, "me.jpg", "image/jpeg", caption="so happy")
     document = await bot.fake.reply_to(update)
     assert "🖼 photo" in document["text"]
+
+
+async def test_the_token_is_never_logged(bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    await ask(bot, 110, "I feel hopeful")
+    await ask(bot, 110, "and calm")  # by now the first reply's request has been logged
+    logging.getLogger("moodtune.test").error("failed: %s", f"{bot.fake.base_url}{bot.fake.token}")
+    try:
+        raise RuntimeError(f"GET {bot.fake.base_url}{bot.fake.token}/getMe failed")
+    except RuntimeError:
+        logging.getLogger("moodtune.test").exception("with a traceback")
+    assert "<token>/sendMessage" in caplog.text  # request URLs were logged, redacted
+    secret = bot.fake.token.split(":")[1]
+    assert secret not in caplog.text
+    assert all(secret not in (record.exc_text or "") for record in caplog.records)
