@@ -44,6 +44,16 @@ def test_speech_gives_a_low_confidence_prosody_reading(
     assert audio.detail["container"] == "OGG" and audio.detail["decoder"] == "soundfile"
 
 
+@pytest.mark.parametrize("options", [("-ar", "8000"), ("-ar", "48000", "-ac", "2")])
+def test_narrowband_and_stereo_recordings_are_read(
+    engine: VoiceEngine, english_wav: bytes, options: tuple[str, ...]
+) -> None:
+    from voice_samples import encode
+
+    reading = engine.analyze_sync(encode(english_wav, *options, container="wav"))
+    assert reading.has_signal and 0.1 < reading.confidence <= 0.3
+
+
 @pytest.mark.parametrize("fixture", ["silent_note", "noise_note"])
 def test_silence_and_noise_are_heard_as_nothing(
     engine: VoiceEngine, fixture: str, request: pytest.FixtureRequest

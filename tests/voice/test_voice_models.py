@@ -128,6 +128,16 @@ def test_a_whisper_model_transcribes_short_and_long_notes(
     assert reading.parts[1].vector.top(1)[0][0] == "PA"
 
 
+def test_a_transcript_longer_than_a_message_is_cut_at_a_word(
+    whisper_model: Path, english_note: bytes
+) -> None:
+    settings = Settings(asr_model=str(whisper_model), max_text_chars=20)
+    reading = build_voice_engine(settings).analyze_sync(english_note)
+    assert len(evidence(reading, "transcript").detail["transcript"]) > 20
+    words = reading.parts[1]
+    assert words.has_signal and words.vector.top(1)[0][0] == "PA"
+
+
 def test_models_for_both_work_together(
     sad_model: Path, happy_asr_model: Path, mandarin_note: bytes
 ) -> None:
