@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -80,7 +82,13 @@ def test_a_long_note_is_heard_only_up_to_the_limit(english_wav: bytes) -> None:
 def test_an_hour_long_note_is_read_from_its_first_two_minutes(
     engine: VoiceEngine, hour_long_note: bytes
 ) -> None:
-    reading = engine.analyze_sync(hour_long_note)
+    tracemalloc.start()
+    try:
+        reading = engine.analyze_sync(hour_long_note)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # bounded by the two minutes analysed (an hour: > 230 MB)
     assert reading.has_signal and reading.note == "I listened to the first 120 s."
     audio = next(item for item in reading.evidence if item.label == "audio")
     assert audio.detail["truncated"] and audio.detail["analysed_seconds"] == pytest.approx(120)
