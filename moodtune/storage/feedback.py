@@ -39,9 +39,10 @@ async def vote(
             async with session.begin_nested():
                 session.add(existing)
             return existing
-        except IntegrityError:  # a double tap raced us; change that vote instead
+        except IntegrityError:  # a double tap raced us (PostgreSQL); change that vote instead
             existing = await _find(session, person_id, recommendation_id)
-            assert existing is not None
+            if existing is None:
+                raise
     if existing.value != value:
         existing.value = value
         existing.updated_at = utc_now()

@@ -10,6 +10,7 @@ from moodtune.storage.models import MODES, PLATFORMS, Feedback, MoodReading, Per
 
 MAX_USER_ID = 128
 MAX_DISPLAY_NAME = 200
+MAX_LANGUAGE = 16
 
 
 class PersonError(ValueError):
@@ -44,26 +45,36 @@ async def get_or_create(
     for). Two messages racing to create the same person end with one row.
     """
     display_name = " ".join(display_name.split())[:MAX_DISPLAY_NAME]
-    person = await get(session, platform, user_id)
-    if person is None:
-        person = Person(
-            platform=platform,
-            platform_user_id=_check_identity(platform, user_id),
-            display_name=display_name,
-            language=language,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(person)
-        except IntegrityError:  # created meanwhile by a concurrent message
-            person = await get(session, platform, user_id)
-            assert person is not None
+    language = language[:MAX_LANGUAGE] if language else None
+    person = await get(session, platform, user_id) or await _create(
+        session, platform, user_id, display_name, language
+    )
     if display_name and person.display_name != display_name:
         person.display_name = display_name
     if person.language is None and language:
         person.language = language
     await session.flush()
     return person
+
+
+async def _create(
+    session: AsyncSession, platform: str, user_id: str | int, name: str, language: str | None
+) -> Person:
+    person = Person(
+        platform=platform,
+        platform_user_id=_check_identity(platform, user_id),
+        display_name=name,
+        language=language,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(person)
+        return person
+    except IntegrityError:  # created meanwhile by a concurrent message (PostgreSQL)
+        existing = await get(session, platform, user_id)
+        if existing is None:
+            raise
+        return existing
 
 
 async def _require(session: AsyncSession, person_id: int) -> Person:
@@ -85,7 +96,7 @@ async def set_mode(session: AsyncSession, person_id: int, mode: str) -> Person:
 
 async def set_language(session: AsyncSession, person_id: int, language: str | None) -> Person:
     person = await _require(session, person_id)
-    person.language = language
+    person.language = language[:MAX_LANGUAGE] if language else None
     await session.flush()
     return person
 
@@ -101,6 +112,4 @@ async def forget(session: AsyncSession, person_id: int) -> int:
         result = await session.execute(delete(model).where(model.person_id == person_id))
         removed += result.rowcount or 0
     result = await session.execute(delete(Person).where(Person.id == person_id))
-    removed += result.rowcount or 0
-    session.expunge_all()  # nothing about them stays in memory either
-    return removed
+    return removed + (result.rowcount or 0)

@@ -116,14 +116,23 @@ async def count(session: AsyncSession, recommendable_only: bool = False) -> int:
 async def load_matrix(session: AsyncSession) -> tuple[np.ndarray, np.ndarray]:
     """Ids (int64, ascending) and vectors (float32, n × 21) of every recommendable track.
 
-    Tracks with the zero vector (nothing was known about their mood) are left out.
+    Tracks with the zero vector (nothing was known about their mood) are left out. Rows go
+    straight through the driver (aiosqlite or asyncpg), in the session's transaction:
+    SQLAlchemy's row processing would triple the time (≈0.25 s per 100k tracks instead).
     """
-    query = select(Track.id, _raw_vector()).where(_raw_vector() != ZERO_VECTOR).order_by(Track.id)
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return np.zeros(0, dtype=np.int64), vectors_from_bytes([])
-    ids, blobs = zip(*rows, strict=True)
-    return np.array(ids, dtype=np.int64), vectors_from_bytes(blobs)
+    rows = await _fetch_raw(session, "SELECT id, vector FROM tracks ORDER BY id")
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    vectors = vectors_from_bytes([bytes(row[1]) for row in rows])
+    keep = vectors.any(axis=1)
+    return ids[keep], vectors[keep]
+
+
+async def _fetch_raw(session: AsyncSession, sql: str) -> Sequence[Sequence[Any]]:
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if connection.dialect.name == "sqlite":
+        return list(await driver.execute_fetchall(sql))  # type: ignore[union-attr]
+    return await driver.fetch(sql)  # type: ignore[union-attr]
 
 
 async def get_many(session: AsyncSession, ids: Sequence[int]) -> list[Track]:

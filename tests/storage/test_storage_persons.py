@@ -29,10 +29,11 @@ async def test_get_or_create_creates_once_and_keeps_the_name_current(session_fac
         assert await session.scalar(select(func.count()).select_from(Person)) == 2
 
 
-async def test_a_long_display_name_is_cut_not_refused(session_factory) -> None:
+async def test_a_long_display_name_or_language_is_cut_not_refused(session_factory) -> None:
     async with session_factory() as session, session.begin():
-        person = await persons.get_or_create(session, "local", "me", "名" * 1000)
+        person = await persons.get_or_create(session, "local", "me", "名" * 1000, "x-" * 20)
     assert len(person.display_name) == persons.MAX_DISPLAY_NAME
+    assert len(person.language or "") == persons.MAX_LANGUAGE
 
 
 @pytest.mark.parametrize(
