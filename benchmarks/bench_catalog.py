@@ -82,9 +82,11 @@ def synthetic_rows(n: int, seed: int = 11) -> Iterator[dict[str, Any]]:
     """n catalog rows as CSV cells; about 2% repeat an earlier title and artist."""
     rng = np.random.default_rng(seed)
     artists = [f"Artist {i:05d}" for i in range(max(1, n // 20))]
+    titles: list[str] = []
     for i in range(n):
         copy = i > 0 and rng.random() < 0.02
         number = int(rng.integers(i)) if copy else i
+        titles.append(titles[number] if copy else f"{_sentence(rng, 1, 3)} {i}")
         comments = [
             {"text": _sentence(rng, 3, 14), "likes": int(rng.lognormal(1.5, 2.0))}
             for _ in range(int(rng.poisson(3)))
@@ -92,7 +94,7 @@ def synthetic_rows(n: int, seed: int = 11) -> Iterator[dict[str, Any]]:
         lyrics = [_sentence(rng, 4, 8) for _ in range(int(rng.integers(8, 30)))]
         with_va = rng.random() < 0.5
         yield {
-            "title": f"{_sentence(rng, 1, 3)} {number}",
+            "title": titles[-1],
             "artists": artists[number % len(artists)],
             "year": int(rng.integers(1960, 2025)),
             "genre": GENRES[int(rng.integers(len(GENRES)))],
