@@ -203,3 +203,16 @@ def test_url_errors_never_show_the_password() -> None:
     with pytest.raises(DatabaseUrlError) as caught:
         make_engine("mysql://user:s3cret@host/db")
     assert "s3cret" not in str(caught.value)
+
+
+async def test_a_failing_migration_leaves_the_database_untouched(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    async with engine.begin() as connection:  # a stray table where ours will go
+        await connection.exec_driver_sql("CREATE TABLE tracks (x INTEGER)")
+    with pytest.raises(Exception, match="already exists"):
+        upgrade(sqlite_url)
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await engine.dispose()
+    assert names == {"tracks"}  # persons, created first, was rolled back with the rest
+    assert current_revision(sqlite_url) is None

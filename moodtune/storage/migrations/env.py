@@ -28,6 +28,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
+        transactional_ddl=True,  # true on SQLite too, thanks to the BEGIN that db.py emits
         compare_type=True,
     )
 
