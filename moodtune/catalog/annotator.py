@@ -16,8 +16,8 @@ an ignored one. moodtune changes three things, each for a reason:
 3. Mood tags (moodtune.catalog.mood_tags) count like the title: they are curated words
    about the feel of the track, and the only text the bundled demo catalog has.
 
-Lyrics longer than the text engine's limit are read in line-aligned chunks, each weighed
-by its share of the lyrics. When no text carries any signal, valence and energy (energy ≈
+Texts longer than the text engine's limit (lyrics, mostly) are read in line-aligned chunks,
+each weighed by its share of the text. When no text carries any signal, valence and energy (energy ≈
 arousal; both mapped from 0..1 to -1..1) place the track on the circumplex instead. A
 track with neither gets the zero vector and is not recommendable.
 """
@@ -52,7 +52,7 @@ class TextAnalyzer(Protocol):
 class Annotation:
     vector: EmotionVector
     source: Source  # what the vector came from; "none" means the zero vector
-    texts: int = 0  # how many texts carried signal
+    texts: int = 0  # how many texts (or chunks of long ones) carried signal
 
     @property
     def recommendable(self) -> bool:
@@ -95,27 +95,23 @@ class Annotator:
         """(weight, 21 scores summing to 1 or all zero) for every text of the track."""
         likes = sum(c.likes for c in record.comments)
         _, lyrics_weight, title_weight = reference_weights(0, likes)
-        yield self._read(record.title, title_weight)
+        yield from self._read(record.title, title_weight)
         yield _tags(record.tags, title_weight)
-        yield from self._read_long(record.lyrics, lyrics_weight)
+        yield from self._read(record.lyrics, lyrics_weight)
         top = sorted(record.comments, key=lambda c: c.likes, reverse=True)[: self.max_comments]
         for comment in top:
-            yield self._read(comment.text, reference_weights(comment.likes, likes)[0])
+            yield from self._read(comment.text, reference_weights(comment.likes, likes)[0])
 
-    def _read(self, text: str, weight: float) -> tuple[float, np.ndarray]:
-        if not text.strip():
-            return 0.0, np.zeros(DIM)
-        try:
-            reading = self.text_engine.analyze_sync(text)
-        except ValueError:  # text the engine refuses (junk, binary) says nothing about mood
-            return 0.0, np.zeros(DIM)
-        return weight * reading.confidence, reading.vector.values
-
-    def _read_long(self, text: str, weight: float) -> Iterator[tuple[float, np.ndarray]]:
+    def _read(self, text: str, weight: float) -> Iterator[tuple[float, np.ndarray]]:
+        """A text's reading, or its chunks' readings each weighed by its share of the text."""
         chunks = list(_chunks(text, self.chunk_chars))
         size = sum(len(c) for c in chunks)
         for chunk in chunks:
-            yield self._read(chunk, weight * len(chunk) / size)
+            try:
+                reading = self.text_engine.analyze_sync(chunk)
+            except ValueError:  # text the engine refuses (junk, binary) says nothing of mood
+                continue
+            yield weight * len(chunk) / size * reading.confidence, reading.vector.values
 
 
 def _tags(tags: tuple[str, ...], weight: float) -> tuple[float, np.ndarray]:

@@ -134,3 +134,11 @@ def test_with_the_real_lexicon_engine() -> None:
     assert annotation.source == "text"
     assert max(groups, key=groups.get) == "sadness"
     assert GROUP_OF[annotation.vector.top(1)[0][0]] == "sadness"
+
+
+def test_a_comment_longer_than_the_engine_reads_is_chunked_not_lost(make_keyword_engine) -> None:
+    engine = make_keyword_engine(max_chars=50)
+    record = track("", comments=(Comment("sad " * 30, 4),))  # 120 characters on one line
+    annotation = Annotator(engine).annotate(record)
+    assert [len(call) for call in engine.calls] == [50, 50, 20]
+    assert annotation.vector == EmotionVector.from_scores({"NB": 1})
