@@ -96,6 +96,8 @@ class Vector(TypeDecorator[np.ndarray]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if isinstance(value, bytes) and len(value) == VECTOR_BYTES:
+            return value  # encoded (and checked) by vector_to_bytes already: bulk inserts
         return None if value is None else vector_to_bytes(value)
 
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> np.ndarray | None:
