@@ -4,6 +4,10 @@ The whole import is one transaction: a crash or an error half-way leaves the dat
 it was (SQLite and PostgreSQL both handle 100k+ inserted rows in one transaction well).
 Reading and annotating run in a worker thread, a batch at a time, so the event loop stays
 free; inserting runs on the loop through the async session.
+
+On SQLite that transaction holds the database's single write lock until it commits, so a
+running bot's writes wait meanwhile (up to storage.db.SQLITE_BUSY_MS, then fail): import
+big catalogs while the bot is stopped, or use PostgreSQL.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ async def _existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]
 
 
 class TrackRowError(ValueError):
-    """A track row for add_many that lacks a title or artists or names unknown columns."""
+    """A track row for add_many that lacks title, artists or vector, or has unknown columns."""
 
 
 # Every column a caller may give, with the value used when it gives none.
