@@ -81,19 +81,35 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
-def _read_text(text: str | None) -> str | None:
+def _read_text(text: str | None, max_chars: int) -> str | None:
     if text != "-":
         return text
-    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    # Read just past the limit (4 bytes per character at most): enough to say "too long"
+    # without holding an endless pipe in memory.
+    data = sys.stdin.buffer.read(4 * max_chars + 4)
+    return data.decode("utf-8", errors="replace")
+
+
+def _read_file(path: Path, limit: int, what: str) -> bytes:
+    """The file's bytes, refused from its size before reading when over the limit."""
+    size = path.stat().st_size
+    if size > limit:
+        mb = 1024 * 1024
+        raise fail(
+            f"{path} is {size / mb:.1f} MB; a {what} may be at most {limit / mb:.0f} MB",
+            USAGE_ERROR,
+        )
+    return path.read_bytes()
 
 
 def _inputs(text: str | None, photo: Path | None, voice: Path | None) -> Inputs:
     if text is None and photo is None and voice is None:
         raise fail("give a feeling as TEXT, or --photo PATH, or --voice PATH", USAGE_ERROR)
+    settings = get_settings()
     return Inputs(
-        text=_read_text(text),
-        photo=photo.read_bytes() if photo else None,
-        voice=voice.read_bytes() if voice else None,
+        text=_read_text(text, settings.max_text_chars),
+        photo=_read_file(photo, settings.max_photo_bytes, "photo") if photo else None,
+        voice=_read_file(voice, settings.max_voice_bytes, "voice note") if voice else None,
     )
 
 

@@ -126,3 +126,18 @@ def test_db_upgrade_is_idempotent() -> None:
     first = run("db", "upgrade")
     assert first.exit_code == 0, first.output
     assert run("db", "upgrade").exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--photo", "--voice"])
+def test_huge_files_are_refused_from_their_size(tmp_path: Path, option: str) -> None:
+    huge = tmp_path / "huge.bin"
+    with huge.open("wb") as f:
+        f.truncate(60 * 1024 * 1024)  # sparse: 60 MB on paper, nothing on disk
+    result = run("analyze", option, str(huge))
+    assert result.exit_code == 2
+    assert "60.0 MB" in result.output and "at most 20 MB" in result.output
+
+
+def test_endless_stdin_is_cut_and_refused() -> None:
+    result = run("analyze", "-", stdin="我" * 50_000)
+    assert result.exit_code == 2 and "at most 4,000" in result.output
