@@ -17,6 +17,8 @@ from moodtune.recommender.ranking import Pick
 from moodtune.recommender.ranking import recommend as rank
 from moodtune.recommender.tracks import CatalogIndex
 
+POOL_TIMEOUT_SECONDS = 120.0  # a burst queues behind SQLite's single writer
+
 
 class App:
     """A running moodtune: engines, an up-to-date database and the catalog in memory."""
@@ -45,7 +47,8 @@ class App:
         # Loading jieba and the lexicons takes a second or two: overlap it with migrating.
         warming = asyncio.create_task(asyncio.to_thread(engines.text.warm_up))
         await upgrade_database(settings)
-        db = make_engine(settings.resolved_database_url)
+        url = settings.resolved_database_url
+        db = make_engine(url, **pool_options(url))
         sessions = make_session_factory(db)
         app = cls(settings, db, sessions, CatalogIndex(()), engines)
         await warming
@@ -59,6 +62,16 @@ class App:
 
     async def close(self) -> None:
         await self.db.dispose()
+
+
+def pool_options(url: str) -> dict[str, Any]:
+    """One connection for a SQLite file: SQLite has one writer at a time anyway, and a
+    transaction waiting for the pool (in order, on the event loop) beats one sleeping in
+    SQLite's busy handler (in a thread, polling, and failing "database is locked" after
+    5 s under a burst). PostgreSQL keeps SQLAlchemy's pool and writes concurrently."""
+    if not url.startswith("sqlite") or ":memory:" in url or "mode=memory" in url:
+        return {}
+    return {"pool_size": 1, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_SECONDS}
 
 
 async def analyze(settings: Settings, inputs: Inputs) -> Analysis:

@@ -9,42 +9,48 @@ sits in the log record factory, which every record of every logger passes throug
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 REDACTED = "<token>"
 QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")  # a line per request is noise
 
 
-def _redact(text: str, tokens: tuple[str, ...]) -> str:
-    for token in tokens:
-        text = text.replace(token, REDACTED)
+_SECRETS: set[str] = set()
+
+
+def _redact(text: str) -> str:
+    for secret in _SECRETS:
+        text = text.replace(secret, REDACTED)
     return text
+
+
+def _redacting(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        message = record.getMessage()
+        clean = _redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Tracebacks are formatted later, by handlers: format now and drop the live
+            # exception, so no handler can render it again unredacted.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = _redact(record.exc_text)
+        return record
+
+    factory.redacting = True  # type: ignore[attr-defined]
+    return factory
 
 
 def redact_tokens(*tokens: str) -> None:
     """From now on, no log record anywhere in this process contains these tokens."""
-    secrets = tuple(t for t in tokens if t)
-    if not secrets:
-        return
-    previous = logging.getLogRecordFactory()
-    if getattr(previous, "redacts", ()) == secrets:
-        return  # installed already (a restarted bot in the same process)
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        message = record.getMessage()
-        clean = _redact(message, secrets)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and record.exc_info[1] is not None:
-            # Tracebacks are formatted later, by handlers: format now, redacted, and cache.
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = _redact(text, secrets)
-            record.exc_info = None
-        return record
-
-    factory.redacts = secrets  # type: ignore[attr-defined]
-    logging.setLogRecordFactory(factory)
+    _SECRETS.update(t for t in tokens if t)
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "redacting", False):
+        logging.setLogRecordFactory(_redacting(factory))
 
 
 def configure_logging(level: int = logging.INFO) -> None:

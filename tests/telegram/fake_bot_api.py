@@ -70,6 +70,8 @@ class FakeBotApi:
         self.pushed_at: dict[int, float] = {}  # update id → when it was injected
         self.webhook: dict[str, Any] | None = None
         self._pushed: dict[int, dict[str, Any]] = {}  # update id → update
+        self._update_of: dict[tuple[int, int], int] = {}  # (chat, message) → update id
+        self._replies: dict[int, list[dict[str, Any]]] = defaultdict(list)  # by update id
         self._pushed_messages: dict[int, tuple[int, int]] = {}  # update id → (chat, message)
         self._pushed_queries: dict[int, str] = {}  # update id → callback query id
         self._updates: deque[dict[str, Any]] = deque()
@@ -234,14 +236,11 @@ class FakeBotApi:
 
     def replies_to(self, update_id: int) -> list[dict[str, Any]]:
         """Messages the bot sent quoting the message of that update."""
-        pushed = self._pushed_messages.get(update_id)
-        if pushed is None:
-            return []
-        chat, message_id = pushed
-        return [
-            m for m in self.sent
-            if m["chat"]["id"] == chat and m.get("_reply_to") == message_id
-        ]  # fmt: skip
+        return self._replies.get(update_id, [])
+
+    def answered(self, update_ids: set[int]) -> bool:
+        """Whether every one of these updates has had a reply."""
+        return all(self._replies.get(u) for u in update_ids)
 
     async def wait_for(self, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
         """Wait until `condition()` is truthy (re-checked on every change); its value."""
@@ -286,6 +285,7 @@ class FakeBotApi:
             message = update["message"]
             chat = (message["chat"]["id"], message["message_id"])
             self._pushed_messages[update["update_id"]] = chat
+            self._update_of[chat] = update["update_id"]
         if "callback_query" in update:
             self._pushed_queries[update["update_id"]] = update["callback_query"]["id"]
 
@@ -388,8 +388,11 @@ class FakeBotApi:
             message["reply_markup"] = params["reply_markup"]
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
         self.messages[(chat_id, message["message_id"])] = message
-        self.sent.append({**message, "_reply_to": reply_to, "_at": time.perf_counter(),
-                          "_params": params})  # fmt: skip
+        sent = {**message, "_reply_to": reply_to, "_at": time.perf_counter(), "_params": params}
+        self.sent.append(sent)
+        update_id = self._update_of.get((chat_id, reply_to)) if reply_to else None
+        if update_id is not None:
+            self._replies[update_id].append(sent)
         return message
 
     async def _m_sendMessage(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:

@@ -1,0 +1,148 @@
+"""The Telegram bot under a burst: 2,000 text updates from 200 people through the fake Bot
+API server (tests/telegram/fake_bot_api.py), real HTTP on loopback, the real
+python-telegram-bot Application polling it, the bundled catalog, SQLite; one process,
+Telegram's rate limiter off (it would cap sending at 30 messages a second).
+
+Figures: updates per second (first update injected → last reply received), time to reply
+(injected → reply received, so queueing in the burst counts), replies lost or duplicated;
+and the bot's own time per text message (words in → Reply out, no network), one message
+at a time, which is what a person waits for on a quiet bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.table import Row
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "telegram"))
+
+PEOPLE = 200
+PER_PERSON = 10
+FEELINGS = (
+    "I feel lonely and sad tonight", "I am so happy today!", "今天好累，有点想家",
+    "I'm furious about work", "我今天非常开心", "feeling calm and grateful 😌",
+    "so anxious about the exam tomorrow", "😭😭", "我好想你", "what a wonderful surprise",
+    "I am bored and a bit annoyed", "心里很平静，很安心",
+)  # fmt: skip
+DATABASE_ENV = "MOODTUNE_BENCH_DATABASE_URL"  # e.g. an empty PostgreSQL; SQLite by default
+TARGET_RATE = 300.0
+TARGET_P99_MS = 30.0
+
+
+async def _bot(data_dir: Path, database_url: str | None) -> tuple[Any, Any, Any]:
+    from fake_bot_api import FakeBotApi
+
+    from moodtune.bot.app import App
+    from moodtune.bot.telegram import build_application
+    from moodtune.config import Settings
+
+    fake = FakeBotApi()
+    await fake.start()
+    settings = Settings(
+        _env_file=None, data_dir=data_dir, database_url=database_url,  # type: ignore[call-arg]
+        telegram_token=fake.token,
+        telegram_base_url=fake.base_url, telegram_base_file_url=fake.base_file_url,
+    )  # fmt: skip
+    app = await App.open(settings)
+    application, bot = build_application(settings, app, rate_limit=False)
+    await application.initialize()
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+    return fake, app, (application, bot)
+
+
+async def _stop(fake: Any, app: Any, application: Any) -> None:
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+    await app.close()
+    await fake.stop()
+
+
+async def _burst(fake: Any, people: int, per_person: int) -> dict[str, float]:
+    pushed: list[int] = []
+    base = 10_000_000 + len(fake.sent)  # fresh people each run
+    start, cpu = time.perf_counter(), time.process_time()
+    for round_ in range(per_person):
+        for person in range(people):
+            text = FEELINGS[(person + round_) % len(FEELINGS)]
+            pushed.append(fake.push_text(base + person, f"{text} ({round_})"))
+    want = set(pushed)
+    with contextlib.suppress(TimeoutError):  # what never came counts as lost
+        await fake.wait_for(lambda: fake.answered(want), timeout=120)
+    elapsed = max(m["_at"] for m in fake.sent) - start
+    cpu = time.process_time() - cpu
+    await asyncio.sleep(0.5)  # let any duplicate arrive
+    replies = [len(fake.replies_to(u)) for u in pushed]
+    # A reply that is an apology ("something went wrong") is no answer: it counts as lost.
+    answered = [u for u in pushed if any(m.get("reply_markup") for m in fake.replies_to(u))]
+    first = {u: fake.replies_to(u)[0]["_at"] for u in pushed if fake.replies_to(u)}
+    latency = [at - fake.pushed_at[u] for u, at in first.items()]
+    return {
+        "rate": len(pushed) / elapsed,
+        "cpu": cpu / len(pushed) * 1e3,
+        "lost": len(pushed) - len(answered),
+        "duplicated": sum(1 for r in replies if r > 1),
+        "p50": float(np.percentile(latency, 50)) * 1e3,
+        "p99": float(np.percentile(latency, 99)) * 1e3,
+    }
+
+
+async def _in_process(bot: Any, count: int) -> tuple[np.ndarray, float]:
+    from moodtune.handlers.replies import Sender
+
+    conversation = bot.handlers.conversation
+    times = []
+    cpu = time.process_time()
+    for i in range(count):
+        sender = Sender("telegram", str(20_000_000 + i % 50), "Bench", "en")
+        start = time.perf_counter()
+        reply = await conversation.on_text(sender, FEELINGS[i % len(FEELINGS)], str(i % 50))
+        times.append(time.perf_counter() - start)
+        assert reply.tracks, reply.text
+    return np.array(times) * 1e3, (time.process_time() - cpu) / count * 1e3
+
+
+async def _measure(quick: bool) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="moodtune-bench-telegram-") as tmp:
+        database_url = os.environ.get(DATABASE_ENV)
+        fake, app, (application, bot) = await _bot(Path(tmp), database_url)
+        try:
+            await _burst(fake, 20, 1)  # warm up: engines, connections, caches
+            people = 50 if quick else PEOPLE
+            burst = await _burst(fake, people, PER_PERSON)
+            inside, inside_cpu = await _in_process(bot, 100 if quick else 500)
+        finally:
+            await _stop(fake, app, application)
+    updates = people * PER_PERSON
+    database = "PostgreSQL" if database_url else "SQLite"
+    name = f"telegram burst ({updates:,} updates, {people} people, {database})"
+    single = f"telegram text → reply (in bot, {database})"
+    p99_inside = float(np.percentile(inside, 99))
+    return [
+        Row(name, "updates per second", burst["rate"], "/s", f">= {TARGET_RATE:g}/s",
+            burst["rate"] >= TARGET_RATE),
+        Row(name, "lost replies", burst["lost"], "", "0", burst["lost"] == 0),
+        Row(name, "duplicated replies", burst["duplicated"], "", "0", burst["duplicated"] == 0),
+        Row(name, "time to reply p50 (queueing incl.)", burst["p50"], "ms"),
+        Row(name, "time to reply p99 (queueing incl.)", burst["p99"], "ms"),
+        Row(name, "process CPU per update", burst["cpu"], "ms"),
+        Row(single, "p50", float(np.median(inside)), "ms"),
+        Row(single, "p99", p99_inside, "ms", f"<= {TARGET_P99_MS:g} ms",
+            p99_inside <= TARGET_P99_MS),
+        Row(single, "process CPU per message", inside_cpu, "ms"),
+    ]  # fmt: skip
+
+
+def run(quick: bool = False) -> list[Row]:
+    return asyncio.run(_measure(quick))
