@@ -78,6 +78,15 @@ def test_bad_photo_files_are_one_clear_line(tmp_path: Path, content: bytes, mess
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_a_50_megabyte_photo_file_is_refused_from_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jpg"
+    with path.open("wb") as file:
+        file.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
+    result = run("analyze", "--photo", str(path))
+    assert result.exit_code == 2, result.output
+    assert "50.0 MB" in result.output and "Traceback" not in result.output
+
+
 def test_recommend_refuses_a_bad_photo_with_one_clear_line(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
     path.write_bytes(png_declaring(100_000, 100_000))
