@@ -208,7 +208,7 @@ def run() -> None:
         typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the local chat.", err=True)
         chat()
         return
-    from moodtune.bot.telegram import run_telegram  # type: ignore[import-not-found]
+    from moodtune.bot.telegram import run_telegram
 
     run_telegram(settings)
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
 from moodtune.bot.telegram_handlers import TelegramBot
@@ -34,9 +35,10 @@ TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def _token(settings: Settings) -> str:
-    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+    token = settings.telegram_token.get_secret_value().strip() if settings.telegram_token else ""
+    if not token:
         raise ConfigurationError("set MOODTUNE_TELEGRAM_TOKEN to your bot's token")
-    return settings.telegram_token.get_secret_value().strip()
+    return token
 
 
 def build_application(
@@ -103,17 +105,23 @@ def webhook_secret(settings: Settings) -> str:
 
 def run_telegram(settings: Settings) -> None:
     """Run until interrupted: a webhook when MOODTUNE_TELEGRAM_WEBHOOK_URL is set, else polling."""
+    url = settings.telegram_webhook_url
+    secret = webhook_secret(settings) if url else None  # a bad setting fails before starting
     configure_logging()
     application, _ = build_application(settings)
-    if not settings.telegram_webhook_url:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-        return
-    url = settings.telegram_webhook_url
-    application.run_webhook(
-        listen=settings.telegram_webhook_listen,
-        port=settings.telegram_webhook_port,
-        url_path=urlsplit(url).path.lstrip("/"),
-        webhook_url=url,
-        secret_token=webhook_secret(settings),
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    try:
+        if not url:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            return
+        application.run_webhook(
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    except InvalidToken:
+        raise ConfigurationError(
+            "Telegram refused the bot token: check MOODTUNE_TELEGRAM_TOKEN (from @BotFather)"
+        ) from None

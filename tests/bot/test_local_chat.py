@@ -65,3 +65,15 @@ async def test_bad_lines_get_clear_answers() -> None:
     assert "no track with that number" in out
     assert out.count("Type how you feel") == 2
     assert "Traceback" not in out
+
+
+async def test_commands_and_forget_with_confirmation() -> None:
+    out = await chat("I feel calm tonight", "+1", "/mode lift", "/export", "/forget", "2",
+                     "/forget", "1", "/export", "/mode sideways")  # fmt: skip
+    assert "Mode set to lift" in out
+    assert '"format": "moodtune-export/1"' in out and '"value": 1' in out
+    assert out.count("[1] Yes, erase everything") == 2
+    assert "Nothing was erased." in out
+    assert "Done: I erased everything about you" in out
+    assert out.rstrip().endswith("Use /mode match or /mode lift.")
+    assert "I store nothing about you." in out  # the second /export, after forgetting
