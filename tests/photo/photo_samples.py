@@ -8,6 +8,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -46,11 +47,27 @@ def landscapes() -> dict[str, np.ndarray]:
     return {Path(name).stem: image for name, image in pairs}
 
 
-def astronaut_head(margin: float = 0.6) -> np.ndarray:
-    """The astronaut's face with some hair and neck around it, as a crop."""
-    x, y, w, h = ASTRONAUT_FACE
-    pad_x, pad_y = int(w * margin), int(h * margin)
-    return astronaut()[max(0, y - pad_y) : y + h + pad_y, max(0, x - pad_x) : x + w + pad_x]
+def overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    width = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    height = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = width * height
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def two_heads(background: int | str = 90, small_scale: float = 0.5) -> np.ndarray:
+    """The astronaut's head twice on one canvas: full size top left, smaller bottom right."""
+    canvas = (
+        cv2.resize(landscapes()["china"], (800, 560))
+        if background == "china"
+        else np.full((560, 800, 3), background, np.uint8)
+    )
+    head = astronaut()[20:230, 130:320]
+    canvas[20:230, 20:210] = head
+    height, width = round(210 * small_scale), round(190 * small_scale)
+    small = cv2.resize(head, (width, height), interpolation=cv2.INTER_AREA)
+    canvas[540 - height : 540, 780 - width : 780] = small
+    return canvas
 
 
 def png_declaring(width: int, height: int) -> bytes:

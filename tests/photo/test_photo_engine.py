@@ -9,9 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from photo_samples import ASTRONAUT_FACE, astronaut, encode, png_declaring
+from photo_samples import ASTRONAUT_FACE, astronaut, encode, overlap, png_declaring, two_heads
 from PIL import Image
-from test_photo_faces import overlap, two_heads
 
 from moodtune.config import Settings
 from moodtune.emotion_engines.photo import PhotoEngine, PhotoInputError, build_photo_engine

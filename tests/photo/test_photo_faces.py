@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from photo_samples import ASTRONAUT_FACE, astronaut, landscapes
+from photo_samples import ASTRONAUT_FACE, astronaut, landscapes, overlap, two_heads
 
 from moodtune.emotion_engines.photo.faces import (
     HaarFaceDetector,
@@ -16,14 +16,6 @@ from moodtune.emotion_engines.photo.faces import (
     downscale,
     scale_box,
 )
-
-
-def overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes."""
-    width = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    height = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = width * height
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
 @pytest.mark.parametrize("side", [256, 512, 1500])
@@ -48,21 +40,6 @@ def test_a_cat_and_an_empty_picture_have_no_face() -> None:
     assert detector.detect(data.coffee()) == []
     assert detector.detect(np.zeros((10, 10, 3), np.uint8)) == []
     assert detector.detect(np.full((600, 800, 3), 128, np.uint8)) == []
-
-
-def two_heads(background: int | str = 90, small_scale: float = 0.5) -> np.ndarray:
-    """The astronaut's head twice on one canvas: full size top left, smaller bottom right."""
-    canvas = (
-        cv2.resize(landscapes()["china"], (800, 560))
-        if background == "china"
-        else np.full((560, 800, 3), background, np.uint8)
-    )
-    head = astronaut()[20:230, 130:320]
-    canvas[20:230, 20:210] = head
-    height, width = round(210 * small_scale), round(190 * small_scale)
-    small = cv2.resize(head, (width, height), interpolation=cv2.INTER_AREA)
-    canvas[540 - height : 540, 780 - width : 780] = small
-    return canvas
 
 
 @pytest.mark.parametrize(("background", "small_scale"), [(90, 0.5), (200, 0.7), ("china", 0.6)])
