@@ -1,7 +1,10 @@
+from collections import Counter
+
 import numpy as np
 import pytest
 
 from moodtune.emotion import INDEX, EmotionVector
+from moodtune.recommender.prior import GlobalPrior
 from moodtune.recommender.ranking import recommend
 from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
@@ -12,21 +15,45 @@ def vec(**scores: float) -> np.ndarray:
 
 
 SAD = EmotionVector.from_scores({"NB": 0.7, "PF": 0.3})
+JOY = EmotionVector.from_scores({"PA": 0.8, "PB": 0.2})
+GLOOMY = EmotionVector.from_scores({"NJ": 0.6, "NB": 0.4})  # another sad mood
 
 
 @pytest.fixture
 def catalog() -> CatalogIndex:
     tracks = [
-        TrackInfo(1, "Rainy Night", ("A",), vec(NB=0.7, PF=0.3), ("sad", "rainy")),
-        TrackInfo(2, "Grey Sky", ("A",), vec(NB=0.65, PF=0.35), ("sad",)),
-        TrackInfo(3, "Old Letters", ("A",), vec(NB=0.6, PF=0.4), ("nostalgic",)),
-        TrackInfo(4, "Far Away", ("B",), vec(NB=0.5, PF=0.5), ("longing",)),
-        TrackInfo(5, "Tears", ("C",), vec(NB=0.6, PF=0.25, NJ=0.15), ("sad",)),
-        TrackInfo(6, "Sunshine", ("D",), vec(PA=1.0), ("happy",)),
-        TrackInfo(7, "Party", ("D",), vec(PA=0.7, PC=0.3), ("upbeat",)),
+        TrackInfo(1, "Rainy Night", ("A",), vec(NB=0.7, PF=0.3), ("sad", "rainy"), "folk"),
+        TrackInfo(2, "Grey Sky", ("A",), vec(NB=0.65, PF=0.35), ("sad",), "folk"),
+        TrackInfo(3, "Old Letters", ("A",), vec(NB=0.6, PF=0.4), ("nostalgic",), "folk"),
+        TrackInfo(4, "Far Away", ("B",), vec(NB=0.5, PF=0.5), ("longing",), "jazz"),
+        TrackInfo(5, "Tears", ("C",), vec(NB=0.6, PF=0.25, NJ=0.15), ("sad",), "pop"),
+        TrackInfo(6, "Sunshine", ("D",), vec(PA=1.0), ("happy",), "pop"),
+        TrackInfo(7, "Party", ("D",), vec(PA=0.7, PC=0.3), ("upbeat",), "pop"),
         TrackInfo(8, "Silent", ("E",), np.zeros(21), ()),
     ]
     return CatalogIndex(tracks)
+
+
+@pytest.fixture
+def wide_catalog() -> CatalogIndex:
+    """300 tracks by 100 artists in 5 genres, vectors spread over the simplex."""
+    rng = np.random.default_rng(5)
+    genres = ("pop", "rock", "folk", "jazz", "metal")
+    return CatalogIndex(
+        TrackInfo(i, f"T{i}", (f"Artist {i % 100}",), rng.dirichlet(np.full(21, 0.3)),
+                  (), genres[i % 5])
+        for i in range(1, 301)
+    )  # fmt: skip
+
+
+@pytest.fixture
+def sad_catalog() -> CatalogIndex:
+    """200 sad tracks by 100 artists, all about as close to SAD: a long tail of equals."""
+    rng = np.random.default_rng(6)
+    return CatalogIndex(
+        TrackInfo(i, f"T{i}", (f"Artist {i % 100}",), SAD.values + rng.uniform(0, 0.04, 21))
+        for i in range(1, 201)
+    )
 
 
 def ids(picks) -> list[int]:
@@ -38,6 +65,7 @@ def test_nearest_tracks_first_with_a_reason(catalog: CatalogIndex) -> None:
     assert ids(picks)[0] == 1
     assert picks[0].distance == pytest.approx(0.0, abs=1e-6)
     assert "sorrow" in picks[0].why
+    assert picks[0].mood == SAD
     assert 8 not in catalog.tracks  # a track with no vector is not recommendable
 
 
@@ -62,6 +90,16 @@ def test_liked_artist_rises(catalog: CatalogIndex) -> None:
     assert "you liked C" in liked.why
 
 
+def test_a_disliked_genre_sinks_and_a_loved_one_rises(catalog: CatalogIndex) -> None:
+    sinking = Taste.from_votes([(catalog.tracks[6], -1), (catalog.tracks[7], -1)] * 3)
+    assert sinking.genre_affinity(catalog.tracks[5]) < 0  # pop
+    assert ids(recommend(catalog, SAD, 5, taste=sinking, max_per_artist=4))[-1] == 5
+    rising = Taste.from_votes([(catalog.tracks[4], +1), (catalog.tracks[6], -1)] * 3)
+    picks = recommend(catalog, SAD, 5, taste=rising, max_per_artist=4)
+    assert ids(picks)[0] == 1 and "you liked B" not in picks[0].why  # 4 itself: liked, B loved
+    assert rising.artist_affinity(catalog.tracks[4]) > 0.3
+
+
 def test_liked_tags_rise_and_change_of_heart_counts(catalog: CatalogIndex) -> None:
     taste = Taste.from_votes([(catalog.tracks[3], +1)])
     assert taste.tag_affinity(catalog.tracks[3]) > 0
@@ -69,8 +107,99 @@ def test_liked_tags_rise_and_change_of_heart_counts(catalog: CatalogIndex) -> No
     assert 3 in changed.disliked and 3 not in changed.liked
 
 
+def test_taste_is_relative_to_how_often_the_person_likes_anything(catalog: CatalogIndex) -> None:
+    grumpy = Taste.from_votes([(catalog.tracks[t], -1) for t in (1, 2, 3, 6, 7)])
+    assert grumpy.base_rate == pytest.approx(1 / 7)
+    assert grumpy.artist_affinity(catalog.tracks[4]) == 0  # never rated: no opinion
+    assert grumpy.artist_affinity(catalog.tracks[1]) < 0
+    assert Taste().rated_effects == {}
+
+
 def test_zero_mood_and_chinese_reasons(catalog: CatalogIndex) -> None:
     assert recommend(catalog, EmotionVector.zero(), 3) == []
+    assert recommend(catalog, SAD, 0) == []
     picks = recommend(catalog, SAD, 1, language="zh")
     assert "悲伤" in picks[0].why
     assert INDEX["NB"] == 8
+
+
+def test_the_catalog_running_out_gives_fewer_tracks(catalog: CatalogIndex) -> None:
+    picks = recommend(catalog, SAD, 10, recent={1, 2, 3})
+    assert sorted(ids(picks)) == [4, 5, 6, 7]
+
+
+def _crowd(track: int, mood: EmotionVector, ups: int, downs: int = 0) -> GlobalPrior:
+    return GlobalPrior.from_thumbs(
+        [(track, mood.values, +1)] * ups + [(track, mood.values, -1)] * downs
+    )
+
+
+def _thumbs(mood: EmotionVector) -> GlobalPrior:
+    """Track 5 liked 20 times in `mood`, where sad people disliked the joyful songs."""
+    liked = [(5, mood.values, +1)] * 20
+    return GlobalPrior.from_thumbs([*liked, *[(t, SAD.values, -1) for t in (6, 7)] * 20])
+
+
+def test_tracks_others_liked_in_a_similar_mood_rise(catalog: CatalogIndex) -> None:
+    plain = ids(recommend(catalog, SAD, 5, max_per_artist=4))
+    assert plain.index(5) == 3
+    liked = recommend(catalog, SAD, 5, max_per_artist=4, prior=_thumbs(GLOOMY))
+    assert ids(liked).index(5) < plain.index(5)
+    assert "liked by others in this mood" in next(p.why for p in liked if p.track.id == 5)
+    # The same thumbs given in a joyful mood say nothing about a sad one.
+    elsewhere = ids(recommend(catalog, SAD, 5, max_per_artist=4, prior=_thumbs(JOY)))
+    assert elsewhere == plain
+
+
+def test_few_votes_count_little(catalog: CatalogIndex) -> None:
+    ids_ = [1, 2, 3, 4, 5]
+    one, many = _crowd(4, SAD, 1), _crowd(4, SAD, 30)
+    assert one.effects(ids_, SAD, None)[3] < 0.5 * many.effects(ids_, SAD, None)[3]
+    alpha, beta, _ = many.posterior(ids_, SAD)
+    assert alpha[3] + beta[3] == pytest.approx(30 + 8)  # 30 votes and the prior's 8
+    assert GlobalPrior().effects(ids_, SAD, None).tolist() == [0.0] * 5
+
+
+def test_without_rng_the_same_mood_gets_the_same_tracks(wide_catalog: CatalogIndex) -> None:
+    first = ids(recommend(wide_catalog, SAD, 5))
+    assert all(ids(recommend(wide_catalog, SAD, 5)) == first for _ in range(5))
+
+
+def test_thompson_sampling_tries_the_long_tail(sad_catalog: CatalogIndex) -> None:
+    rng = np.random.default_rng(1)
+    nearest = ids(recommend(sad_catalog, SAD, 5))
+    offered: Counter[int] = Counter()
+    for _ in range(100):
+        offered.update(ids(recommend(sad_catalog, SAD, 5, prior=GlobalPrior(), rng=rng)))
+    assert len(offered) > 10 * len(nearest)  # far more of the catalog gets a turn
+    # ... while closeness still matters: the nearest tracks come up more than most.
+    assert np.mean([offered[t] for t in nearest]) > np.median(list(offered.values()))
+
+
+def test_exploration_is_only_among_comparable_tracks(wide_catalog: CatalogIndex) -> None:
+    rng = np.random.default_rng(3)
+    far = set(ids(recommend(wide_catalog, SAD, 300, max_per_artist=300))[30:])
+    for _ in range(50):
+        assert not far & set(ids(recommend(wide_catalog, SAD, 5, rng=rng)))
+
+
+def test_exploration_favours_tracks_known_to_please(sad_catalog: CatalogIndex) -> None:
+    rng = np.random.default_rng(2)
+    tenth = ids(recommend(sad_catalog, SAD, 10))[9]
+
+    def picked(prior: GlobalPrior) -> int:
+        return sum(tenth in ids(recommend(sad_catalog, SAD, 5, prior=prior, rng=rng))
+                   for _ in range(100))  # fmt: skip
+
+    assert picked(_crowd(tenth, SAD, 25, 1)) > 3 * picked(GlobalPrior())
+    assert picked(_crowd(tenth, SAD, 1, 25)) == 0
+
+
+def test_lift_mode_moves_step_by_step_toward_content(wide_catalog: CatalogIndex) -> None:
+    picks = recommend(wide_catalog, SAD, 5, mode="lift")
+    valences = [p.mood.valence_arousal()[0] for p in picks]
+    assert valences == sorted(valences) and valences[0] == pytest.approx(SAD.valence_arousal()[0])
+    assert picks[0].mood == SAD and "lifting, step 2/5" in picks[1].why
+    track_valences = [EmotionVector(p.track.vector).valence_arousal()[0] for p in picks]
+    assert track_valences[-1] > track_valences[0]
+    assert len(set(ids(picks))) == 5

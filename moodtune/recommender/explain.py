@@ -1,0 +1,61 @@
+"""One line on why a track was picked: the feelings it shares, the lift, taste, the crowd."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from moodtune.emotion import CATEGORIES, EmotionVector, describe
+from moodtune.recommender.tracks import TrackInfo
+
+LIKED = 0.15  # an affinity above this is worth mentioning
+CROWD_LIKED = 0.65  # a posterior mean above this, on at least CROWD_VOTES similar thumbs
+CROWD_VOTES = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reasons:
+    """What the re-ranker knew about a track (affinities −1..1, crowd as a probability)."""
+
+    artist: float = 0.0
+    genre: float = 0.0
+    tag: float = 0.0
+    crowd: float = 0.5
+    crowd_votes: float = 0.0
+    step: int = 0  # position in a lift (0 = matching the mood)
+    steps: int = 1  # how many tracks the lift has; 1 for a match
+
+
+def explain(
+    mood: EmotionVector, track: TrackInfo, reasons: Reasons = Reasons(), language: str = "en"
+) -> str:
+    zh = language.startswith("zh")
+    shared = np.minimum(mood.values, track.vector)
+    codes = [CATEGORIES[i] for i in np.argsort(-shared)[:2] if shared[i] > 0.02]
+    names = ("、" if zh else " & ").join(describe(c, language) for c in codes)
+    if zh:
+        parts = [f"契合你的{names}" if names else "情绪最接近"]
+    else:
+        parts = [f"fits your {names}" if names else "closest to your mood"]
+    if reasons.steps > 1 and reasons.step > 0:
+        where = f"{reasons.step + 1}/{reasons.steps}"
+        parts.append(f"提升心情 第{where}步" if zh else f"lifting, step {where}")
+    if track.tags:
+        parts.append(", ".join(track.tags[:2]))
+    taste = _taste(track, reasons, zh)
+    if taste:
+        parts.append(taste)
+    if reasons.crowd_votes >= CROWD_VOTES and reasons.crowd >= CROWD_LIKED:
+        parts.append("同样心情的人喜欢" if zh else "liked by others in this mood")
+    return " · ".join(parts)
+
+
+def _taste(track: TrackInfo, reasons: Reasons, zh: bool) -> str:
+    if reasons.artist > LIKED:
+        return ("你喜欢过 " if zh else "you liked ") + track.artists[0]
+    if reasons.genre > LIKED and track.genre:
+        return f"你喜欢{track.genre}" if zh else f"you like {track.genre}"
+    if reasons.tag > LIKED:
+        return "你喜欢这类歌" if zh else "you like songs like this"
+    return ""

@@ -1,0 +1,60 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from moodtune.emotion import EmotionVector
+from moodtune.recommender.modes import (
+    LIFT_STEP,
+    LIFT_TARGET,
+    ModeError,
+    lift_steps,
+    queries,
+    step_distance,
+    target,
+)
+
+SAD = EmotionVector.from_scores({"NB": 0.7, "PF": 0.3})
+ANGRY = EmotionVector.from_scores({"NA": 1.0})
+JOYFUL = EmotionVector.from_scores({"PA": 1.0})
+
+
+def test_match_asks_for_the_mood_itself_every_time() -> None:
+    assert queries("match", SAD, 4) == [SAD] * 4
+
+
+@pytest.mark.parametrize("mood", [SAD, ANGRY])
+def test_lift_starts_at_the_mood_and_steps_toward_content(mood: EmotionVector) -> None:
+    steps = queries("lift", mood, 5)
+    assert len(steps) == 5 and steps[0] == mood
+    goal = np.array(target().valence_arousal())
+    gaps = [np.linalg.norm(np.array(s.valence_arousal()) - goal) for s in steps]
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] < gaps[0]
+    for before, after in itertools.pairwise(steps):
+        assert step_distance(before, after) == pytest.approx(LIFT_STEP, abs=1e-9) or (
+            step_distance(after, target()) < 1e-9
+        )
+    assert steps[-1].valence_arousal()[0] > mood.valence_arousal()[0] + 0.5
+
+
+def test_an_angry_mood_is_calmed_and_a_sad_one_woken() -> None:
+    angry = lift_steps(ANGRY, 5)
+    assert angry[-1].valence_arousal()[1] < angry[0].valence_arousal()[1]
+    sad = lift_steps(SAD, 5)
+    assert sad[-1].valence_arousal()[1] > sad[0].valence_arousal()[1]
+
+
+def test_a_long_lift_reaches_the_target_and_stays() -> None:
+    steps = lift_steps(SAD, 12)
+    assert steps[-1] == steps[-2] == target()
+    assert target().valence_arousal() == pytest.approx(LIFT_TARGET, abs=0.1)
+
+
+def test_a_good_mood_or_no_mood_has_nothing_to_lift() -> None:
+    assert lift_steps(JOYFUL, 3) == [JOYFUL] * 3
+    assert lift_steps(EmotionVector.zero(), 2) == [EmotionVector.zero()] * 2
+
+
+def test_an_unknown_mode_is_a_clear_error() -> None:
+    with pytest.raises(ModeError, match="choose 'match' or 'lift'"):
+        queries("party", SAD, 3)
