@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
+from moodtune.bot.telegram_delivery import deliver
 from moodtune.bot.telegram_handlers import TelegramBot
 from moodtune.bot.telegram_logging import configure_logging, redact_tokens
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
+from moodtune.handlers.commands import command_menu
 from moodtune.handlers.conversation import Services
 from moodtune.handlers.dispatch import Handlers
 
@@ -64,16 +67,16 @@ def build_application(
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-    if app is None:
-        lifecycle = _Lifecycle(settings, bot)
-        builder = builder.post_init(lifecycle.open).post_shutdown(lifecycle.close)
+    lifecycle = _Lifecycle(settings, bot)
+    builder = builder.post_init(lifecycle.open).post_shutdown(lifecycle.close)
     application = builder.build()
     bot.register(application)
     return application, bot
 
 
 class _Lifecycle:
-    """Opens the moodtune App when the Application starts, closes it when it stops."""
+    """Opens the moodtune App when the Application starts (unless given one), shows the
+    commands in Telegram's menu, and closes the App it opened when the Application stops."""
 
     def __init__(self, settings: Settings, bot: TelegramBot) -> None:
         self.settings = settings
@@ -83,12 +86,22 @@ class _Lifecycle:
     async def open(self, application: TelegramApplication) -> None:
         from moodtune.bot.app import App
 
-        self.app = await App.open(self.settings)
-        self.bot.attach(Handlers(self.app))
+        if self.bot.attached is None:
+            self.app = await App.open(self.settings)
+            self.bot.attach(Handlers(self.app))
+        await set_command_menu(application)
 
     async def close(self, application: TelegramApplication) -> None:
         if self.app is not None:
             await self.app.close()
+
+
+async def set_command_menu(application: TelegramApplication) -> None:
+    """The commands with a line each, in English and (for Chinese apps) in Chinese."""
+    for code in (None, "zh"):
+        commands = [BotCommand(name, text) for name, text in command_menu(code or "en")]
+        send = partial(application.bot.set_my_commands, commands, language_code=code)
+        await deliver(send, "command menu")
 
 
 def webhook_secret(settings: Settings) -> str:

@@ -94,6 +94,10 @@ class TelegramBot:
         self._handlers = handlers
 
     @property
+    def attached(self) -> Handlers | None:
+        return self._handlers
+
+    @property
     def handlers(self) -> Handlers:
         if self._handlers is None:
             raise RuntimeError("the Telegram bot got an update before the app was opened")

@@ -22,6 +22,21 @@ log = logging.getLogger(__name__)
 
 FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
 COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
+DESCRIPTIONS = {
+    "start": ("say hello", "打个招呼"),
+    "help": ("what I can do", "我能做什么"),
+    "mode": ("match or lift your mood", "贴合心情，或让心情好起来"),
+    "mood": ("your mood over 30 days", "最近 30 天的心情图"),
+    "export": ("everything I store about you", "导出我保存的关于你的数据"),
+    "forget": ("erase everything about you", "删除关于你的一切"),
+    "privacy": ("what I keep and what I don't", "我保存什么、不保存什么"),
+}
+
+
+def command_menu(language: str) -> list[tuple[str, str]]:
+    """(command, one-line description) for a platform's command menu."""
+    zh = language.startswith("zh")
+    return [(name, DESCRIPTIONS[name][1 if zh else 0]) for name in COMMANDS]
 
 
 class Commands:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import Harness
 from media_samples import astronaut_jpeg, silent_note
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from moodtune.bot.telegram_delivery import ATTEMPTS
 from moodtune.storage.models import Feedback
@@ -163,3 +163,18 @@ async def test_a_12_megapixel_photo_does_not_stall_other_chats(bot: Harness) -> 
     photo_reply = await fake.reply_to(photo, timeout=60)
     assert text_reply["_at"] < photo_reply["_at"]
     assert "🖼 photo" in photo_reply["text"]
+
+
+async def test_a_failure_inside_gets_an_apology_and_the_bot_carries_on(bot: Harness) -> None:
+    async def rename(old: str, new: str) -> None:
+        async with bot.app.sessions() as session, session.begin():
+            await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+    await rename("mood_readings", "mood_readings_away")  # the database breaks under us
+    try:
+        reply = await ask(bot, 315, "I feel joyful")
+        assert "Something went wrong on my side" in reply["text"] and not buttons(reply)
+        assert "/mode" in (await ask(bot, 315, "/help"))["text"]  # still answering
+    finally:
+        await rename("mood_readings_away", "mood_readings")
+    assert buttons(await ask(bot, 315, "I feel joyful"))

@@ -39,6 +39,12 @@ async def test_moodtune_run_polls_answers_and_stops(catalog_database: Path, tmp_
         reply = await fake.reply_to(fake.push_text(501, "I feel happy and light"), timeout=90)
         assert "Tracks for you:" in reply["text"]
         assert fake.calls_of("deleteWebhook")  # polling mode
+        menus = {c.params.get("language_code"): c.params["commands"]
+                 for c in fake.calls_of("setMyCommands")}  # fmt: skip
+        assert [c["command"] for c in menus[None]] == [
+            "start", "help", "mode", "mood", "export", "forget", "privacy",
+        ]  # fmt: skip
+        assert menus["zh"][3] == {"command": "mood", "description": "最近 30 天的心情图"}
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
