@@ -8,7 +8,10 @@ person is not thrown straight into party music. A mood that already feels at lea
 as the target has nothing to lift: it is matched.
 
 The steps are blends of the mood's vector and the target's. A vector's circumplex centre is
-linear in the vector, so a blend with share f moves the centre exactly f of the way.
+linear in the vector, so a blend with share f moves the centre exactly f of the way. The
+target is a few concrete categories, like the songs it should find, rather than a point
+smeared over the circumplex: a blend of two such vectors is nearest to songs that have a
+little of both, and then to songs of the target itself.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import numpy as np
 
 from moodtune.emotion import EmotionVector
 
-LIFT_TARGET: Final = (0.6, 0.1)  # pleasant and gently awake: between ease and praise
+# Content and gently awake: ease, joy and love; its centre is about (0.73, 0.06).
+LIFT_TARGET: Final = {"PE": 0.45, "PA": 0.35, "PB": 0.2}
 LIFT_STEP: Final = 0.25  # at most this far on the valence/arousal plane from track to track
 MODES: Final = ("match", "lift")
 
@@ -30,7 +34,7 @@ class ModeError(ValueError):
 
 
 def target() -> EmotionVector:
-    return EmotionVector.from_valence_arousal(*LIFT_TARGET)
+    return EmotionVector.from_scores(LIFT_TARGET)
 
 
 def lift_steps(mood: EmotionVector, k: int) -> list[EmotionVector]:

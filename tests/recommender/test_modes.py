@@ -47,7 +47,9 @@ def test_an_angry_mood_is_calmed_and_a_sad_one_woken() -> None:
 def test_a_long_lift_reaches_the_target_and_stays() -> None:
     steps = lift_steps(SAD, 12)
     assert steps[-1] == steps[-2] == target()
-    assert target().valence_arousal() == pytest.approx(LIFT_TARGET, abs=0.1)
+    assert target().valence_arousal() == pytest.approx((0.73, 0.06), abs=0.01)
+    assert max(target().groups(), key=target().groups().get) == "happiness"
+    assert {code for code, _ in target().top(3)} == set(LIFT_TARGET)
 
 
 def test_a_good_mood_or_no_mood_has_nothing_to_lift() -> None:
