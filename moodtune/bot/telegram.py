@@ -29,6 +29,9 @@ from moodtune.handlers.conversation import Services
 from moodtune.handlers.dispatch import Handlers
 
 CONCURRENT_UPDATES = 64  # updates handled at once; the rest wait their turn in order
+# Connections to the Bot API. httpcore checks every idle connection each time it hands
+# one out, so a big pool costs CPU on every request; 16 keep a burst's sends flowing.
+CONNECTIONS = 16
 POOL_TIMEOUT = 30.0  # seconds a send waits for a free connection under a burst
 RATE_LIMIT_RETRIES = 3  # flood-control (429) answers retried by the rate limiter
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -62,7 +65,7 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
         .pool_timeout(POOL_TIMEOUT)
     )
     if rate_limit:
