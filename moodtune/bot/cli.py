@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from moodtune.bot import app as app_module
 from moodtune.config import get_settings
@@ -61,12 +62,21 @@ def friendly_errors(func: Callable[..., T]) -> Callable[..., T]:
             return func(*args, **kwargs)
         except ConfigurationError as error:
             raise fail(str(error), SETUP_ERROR) from None
+        except ValidationError as error:
+            raise fail(_describe_settings(error), SETUP_ERROR) from None
         except (OSError, ValueError) as error:
             if isinstance(error, OSError) or is_input_error(error):
                 raise fail(_describe(error), USAGE_ERROR) from None
             raise
 
     return wrapper
+
+
+def _describe_settings(error: ValidationError) -> str:
+    problems = [
+        f"MOODTUNE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+    ]
+    return "bad setting: " + "; ".join(problems)
 
 
 def _describe(error: BaseException) -> str:

@@ -141,3 +141,10 @@ def test_huge_files_are_refused_from_their_size(tmp_path: Path, option: str) -> 
 def test_endless_stdin_is_cut_and_refused() -> None:
     result = run("analyze", "-", stdin="我" * 50_000)
     assert result.exit_code == 2 and "at most 4,000" in result.output
+
+
+def test_a_bad_setting_is_named_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOODTUNE_RECOMMEND_K", "lots")
+    result = run("recommend", "happy")
+    assert result.exit_code == 1
+    assert "MOODTUNE_RECOMMEND_K" in result.output and "Traceback" not in result.output
