@@ -62,7 +62,8 @@ async def recommend_for_person(
         return []
     taste = await _taste(session, person.id, catalog)
     recent = await recommendations.recent_track_ids(session, person.id, settings.repeat_window)
-    queries = modes.queries(person.mode, mood.vector, settings.recommend_k)
+    k = min(settings.recommend_k, len(catalog))
+    queries = modes.queries(person.mode, mood.vector, k)
     slots = candidates(catalog, queries, recent | taste.disliked)
     prior = GlobalPrior.from_thumbs(await thumbs.in_moods(session, candidate_ids(slots)))
     rng = rng if rng is not None else np.random.default_rng()

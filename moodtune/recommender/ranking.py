@@ -36,6 +36,7 @@ from moodtune.recommender.prior import PRIOR_VOTES, GlobalPrior
 from moodtune.recommender.taste import Taste, labels_of
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
 
+# The weights below were chosen with the offline simulation (recommender/simulation.py).
 POOL_PER_PICK = 20  # candidates looked at per track asked for
 MIN_POOL = 100
 # A track 0.1 further from the target mood (Euclidean, on the simplex, where neighbours
@@ -99,6 +100,7 @@ def recommend(
 ) -> list[Pick]:
     """Up to k tracks for `mood` in `mode`, in the order to play; fewer when the catalog
     runs out. The whole pipeline in memory (no person: taste and window as given)."""
+    k = min(k, len(catalog))  # a k beyond the catalog would only build empty slots
     if mood.is_zero or k <= 0:
         return []
     taste = taste or Taste()

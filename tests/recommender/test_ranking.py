@@ -126,6 +126,7 @@ def test_zero_mood_and_chinese_reasons(catalog: CatalogIndex) -> None:
 def test_the_catalog_running_out_gives_fewer_tracks(catalog: CatalogIndex) -> None:
     picks = recommend(catalog, SAD, 10, recent={1, 2, 3})
     assert sorted(ids(picks)) == [4, 5, 6, 7]
+    assert len(recommend(catalog, SAD, 10**12, mode="lift", max_per_artist=9)) == 7
 
 
 def _crowd(track: int, mood: EmotionVector, ups: int, downs: int = 0) -> GlobalPrior:
