@@ -36,6 +36,7 @@ from moodtune.bot.telegram_delivery import deliver
 from moodtune.bot.telegram_media import MB, FileTooBigError, download
 from moodtune.bot.telegram_render import (
     MAX_CAPTION,
+    MAX_TEXT,
     fit,
     reply_html,
     reply_markup,
@@ -299,7 +300,10 @@ class TelegramBot:
                 await self._send(context, message, query.from_user.id, sender, reply)
         elif isinstance(action, Forget):
             await _answer(query)
-            await deliver(lambda: query.edit_message_text(fit(reply.text, 4000)), "forget answer")
+            answer = fit(reply.text, MAX_TEXT)
+            await deliver(
+                lambda: query.edit_message_text(answer, parse_mode=ParseMode.HTML), "forget answer"
+            )
 
     async def _send(
         self, context: Context, near: Message | None, user_id: int, sender: Sender, reply: Reply

@@ -15,7 +15,11 @@ from sqlalchemy import func, select, text
 from moodtune.bot.telegram_delivery import ATTEMPTS
 from moodtune.storage.models import Feedback
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    # AIORateLimiter reads RetryAfter.retry_after, which warns about its future type.
+    pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
+]
 MB = 1024 * 1024
 
 

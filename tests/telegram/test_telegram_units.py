@@ -34,6 +34,9 @@ from moodtune.handlers.actions import ActionError, Correct, Forget, Vote
 from moodtune.handlers.replies import Choice, OfferedTrack, Reply
 from moodtune.recommender.tracks import TrackInfo
 
+pytestmark = pytest.mark.filterwarnings(  # RetryAfter warns about its future type
+    "ignore::telegram.warnings.PTBDeprecationWarning"
+)
 BIGGEST_USER = 2**52  # Telegram user ids fit in 52 bits
 BIGGEST_OFFER = 2**31 - 1  # the database's integer keys
 
