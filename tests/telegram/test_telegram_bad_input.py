@@ -8,9 +8,9 @@ import os
 from typing import Any
 
 import pytest
-from conftest import Harness
 from media_samples import astronaut_jpeg, silent_note
 from sqlalchemy import func, select, text
+from telegram_harness import Harness
 
 from moodtune.bot.telegram_delivery import ATTEMPTS
 from moodtune.storage.models import Feedback

@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import Harness
 from sqlalchemy import func, select
+from telegram_harness import Harness
 
 from moodtune.bot.telegram_callbacks import decode
 from moodtune.handlers.actions import Forget

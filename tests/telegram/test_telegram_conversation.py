@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Harness
 from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import select
+from telegram_harness import Harness
 
 from moodtune.bot.telegram_callbacks import MAX_BYTES, decode
 from moodtune.handlers.actions import Correct, Vote

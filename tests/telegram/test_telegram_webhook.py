@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from conftest import telegram_settings
 from fake_bot_api import FakeBotApi
+from telegram_harness import telegram_settings
 
 from moodtune.bot.app import App
 from moodtune.bot.telegram import ALLOWED_UPDATES, build_application

@@ -1,0 +1,62 @@
+"""A polling bot on a fake Bot API server: the real python-telegram-bot Application, the
+moodtune App on a copy of a catalog database, and the settings that tie them together."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fake_bot_api import FakeBotApi
+
+from moodtune.bot.app import App
+from moodtune.bot.telegram import build_application
+from moodtune.bot.telegram_handlers import TelegramBot
+from moodtune.config import Settings
+
+POLL_TIMEOUT = 1  # seconds a getUpdates long poll waits: short, so stopping is quick
+
+
+def telegram_settings(data_dir: Path, fake: FakeBotApi | None = None, **overrides: Any) -> Settings:
+    """Settings for a test bot: nothing from the environment or a .env file."""
+    values: dict[str, Any] = {"data_dir": data_dir, "messages_per_minute": 20}
+    if fake is not None:
+        values.update(
+            telegram_token=fake.token,
+            telegram_base_url=fake.base_url,
+            telegram_base_file_url=fake.base_file_url,
+        )
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
+
+
+@dataclass
+class Harness:
+    fake: FakeBotApi
+    app: App
+    application: Any
+    bot: TelegramBot
+    data_dir: Path
+
+
+async def start_harness(data_dir: Path, database: Path, **overrides: Any) -> Harness:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, data_dir / "moodtune.db")
+    fake = FakeBotApi()
+    await fake.start()
+    rate_limit = overrides.pop("rate_limit", True)
+    settings = telegram_settings(data_dir, fake, **overrides)
+    app = await App.open(settings)
+    application, bot = build_application(settings, app, rate_limit=rate_limit)
+    await application.initialize()
+    await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
+    await application.start()
+    return Harness(fake, app, application, bot, data_dir)
+
+
+async def stop_harness(harness: Harness) -> None:
+    await harness.application.updater.stop()
+    await harness.application.stop()
+    await harness.application.shutdown()
+    await harness.app.close()
+    await harness.fake.stop()
