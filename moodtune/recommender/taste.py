@@ -24,7 +24,6 @@ from moodtune.recommender.tracks import TrackInfo
 
 PRIOR_VOTES = 4.0
 CLIP = 0.01
-KINDS = ("artist", "genre", "tag")
 
 
 def labels(track: TrackInfo) -> dict[str, tuple[str, ...]]:
