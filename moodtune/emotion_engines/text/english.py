@@ -124,7 +124,9 @@ def lookup(token: str) -> Entry | None:
 def tokens(text: str) -> list[str]:
     """Lowercase words, "n't", and breaks (runs of other characters); elongations cut."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return TOKEN.findall(ELONGATION.sub(r"\1\1", text))
+    if ELONGATION.search(text):  # rare: a search is cheaper than a sub that changes nothing
+        text = ELONGATION.sub(r"\1\1", text)
+    return TOKEN.findall(text)
 
 
 def _is_break(token: str) -> bool:
@@ -139,8 +141,8 @@ def read_english(text: str) -> list[Hit]:
     rules = modifiers.load("en")
     hits: list[Hit] = []
     for position, token in enumerate(found):
-        entry = None if _is_break(token) else lookup(token)
-        if entry is not None:
+        entry = lookup(token)  # first: a cache hit in C, and most tokens are no feeling word
+        if entry is not None and not _is_break(token):
             profile, source = entry
             change = rules.before(found, position, _is_break)
             hits.append(Hit(token, "en", change.apply(profile), change, source))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moodtune.emotion_engines.text import data
 from moodtune.emotion_engines.text.negation import Profile, negate
@@ -51,19 +51,26 @@ class Modifiers:
 
     negators: dict[str, float]
     intensifiers: dict[str, float]
+    words: frozenset[str] = field(init=False)  # both, for a quick test
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", frozenset(self.negators) | frozenset(self.intensifiers))
 
     def __contains__(self, token: str) -> bool:
-        return token in self.negators or token in self.intensifiers
+        return token in self.words
 
     def before(
         self, tokens: Sequence[str], position: int, is_break: Callable[[str], bool]
     ) -> Modification:
         """How the tokens just before `tokens[position]` modify it."""
+        window = tokens[max(0, position - WINDOW) : position]
+        if self.words.isdisjoint(window):
+            return UNCHANGED  # the common case, decided in C
         negations = 0
         negation_strength = 1.0
         between = 1.0  # intensifiers between the nearest negator and the word
         outside = 1.0  # intensifiers further away than a negator
-        for token in reversed(tokens[max(0, position - WINDOW) : position]):
+        for token in reversed(window):
             if is_break(token):
                 break
             if token in self.negators:
