@@ -142,3 +142,30 @@ def test_a_comment_longer_than_the_engine_reads_is_chunked_not_lost(make_keyword
     annotation = Annotator(engine).annotate(record)
     assert [len(call) for call in engine.calls] == [50, 50, 20]
     assert annotation.vector == EmotionVector.from_scores({"NB": 1})
+
+
+class ReadingsOnly:
+    """The lexicon engine seen through analyze_sync alone (no bulk scores_sync)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.max_chars = engine.max_chars
+
+    def analyze_sync(self, text: str):
+        return self.engine.analyze_sync(text)
+
+
+def test_bulk_scores_and_full_readings_annotate_alike() -> None:
+    engine = build_text_engine(Settings())
+    records = [
+        track("Lonely Tears", lyrics="I cry alone\n我很难过\nbut tomorrow I'll smile 😊"),
+        track("快乐的一天", tags=("happy", "rock"), comments=(Comment("太开心了", 3),)),
+        track("Opus 1", comments=(Comment("first!", 10), Comment("so angry at this", 2))),
+        track("x", lyrics="sad " * 1500),  # read in chunks
+        track("Nothing here", valence=0.8, energy=0.2),
+    ]
+    fast, full = Annotator(engine), Annotator(ReadingsOnly(engine))
+    for record in records:
+        a, b = fast.annotate(record), full.annotate(record)
+        assert (a.source, a.texts) == (b.source, b.texts)
+        np.testing.assert_allclose(a.vector.values, b.vector.values, rtol=1e-12, atol=1e-15)
