@@ -59,7 +59,7 @@ class HaarFaceDetector:
     def __init__(
         self,
         detection_pixels: int = DETECTION_PIXELS,
-        scale_factor: float = 1.15,
+        scale_factor: float = 1.2,
         min_neighbors: int = 4,
     ) -> None:
         self._cascade = load_cascade("haarcascade_frontalface_default.xml")
