@@ -3,13 +3,19 @@
     python -m benchmarks              # all of them
     python -m benchmarks text catalog # bench_text.py and bench_catalog.py
     python -m benchmarks --quick      # smaller sizes, for a smoke run
+
+Each benchmark runs in its own process, so one that loads torch (whose idle OpenMP
+threads keep spinning) or fills caches does not slow the next one down.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
+import json
 import pkgutil
+import subprocess
 import sys
 
 import benchmarks
@@ -24,19 +30,39 @@ def _names() -> list[str]:
     )
 
 
+def _run_here(name: str, quick: bool) -> None:
+    """Run one benchmark in this process and print its rows as JSON lines."""
+    module = importlib.import_module(f"benchmarks.bench_{name}")
+    for row in module.run(quick=quick):
+        print(json.dumps(dataclasses.asdict(row)), flush=True)
+
+
+def _run_isolated(name: str, quick: bool) -> list[Row]:
+    command = [sys.executable, "-m", "benchmarks", "--one", name, *(["--quick"] if quick else [])]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    rows = [Row(**json.loads(line)) for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0:
+        crashed = Row(name, "crashed (see stderr)", done.returncode, "exit code", "0", False)
+        rows.append(crashed)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", help=f"which to run (default all): {_names()}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: a child process
     args = parser.parse_args()
+    if args.one:
+        _run_here(args.one, args.quick)
+        return 0
     unknown = set(args.names) - set(_names())
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))}")
     rows: list[Row] = []
     for name in args.names or _names():
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        module = importlib.import_module(f"benchmarks.bench_{name}")
-        rows.extend(module.run(quick=args.quick))
+        rows.extend(_run_isolated(name, args.quick))
     print(render(rows))
     return 1 if any(r.ok is False for r in rows) else 0
 
