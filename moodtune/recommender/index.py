@@ -7,7 +7,9 @@ the two costs of the naive way (a full distance array, then a full argpartition)
   row costs one dot product (a BLAS matrix-vector product per cache-sized chunk);
 - after the first chunk a worker knows its k-th best distance τ, and later chunks are only
   compared against τ: one vectorised pass instead of a partition;
-- the rows are split between worker threads (BLAS and numpy comparisons release the GIL);
+- the rows are split between worker threads (BLAS and numpy comparisons release the GIL),
+  with numpy's BLAS itself kept to one thread: its own threads would fight ours for the
+  cores and, busy-waiting, turn a 1 ms query into 30 ms whenever the machine is loaded;
 - the survivors are re-scored in float64 from the original vectors, so the order does not
   depend on float32 rounding of the expansion.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import threadpoolctl
 
 from moodtune.emotion import DIM
 
@@ -43,6 +46,12 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="moodtune-knn")
 
 
+@functools.cache
+def _single_threaded_blas() -> None:
+    """Once per process: numpy's BLAS runs single-threaded; the index splits work itself."""
+    threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+
+
 class VectorIndex:
     """Track ids and their 21-dim vectors, searched exactly."""
 
@@ -60,6 +69,7 @@ class VectorIndex:
             raise ValueError("one track id per vector")
         if metric not in ("euclidean", "cosine"):
             raise ValueError(f"unknown metric {metric!r}: use euclidean or cosine")
+        _single_threaded_blas()
         self.metric: Metric = metric
         self.track_ids = np.asarray(track_ids, dtype=np.int64)
         self.workers = max(1, workers)
