@@ -27,7 +27,7 @@ TRACKS = 100_000
 ARTISTS = 15_000
 GENRES = ("pop", "rock", "folk", "jazz", "electronic", "classical", "hip hop", "r&b")
 TAGS = ("sad", "calm", "happy", "dreamy", "angry", "nostalgic", "upbeat", "dark")
-QUERIES = 200
+QUERIES = 300
 TARGET_MS = 5.0
 
 
@@ -53,7 +53,8 @@ def _elapsed(call: Call, q: np.ndarray) -> float:
 def _paired_ms(plain: Call, reranked: Call, queries: np.ndarray) -> tuple[float, float]:
     """Median of plain, and median of (re-ranked − plain) on the same query, in ms.
 
-    Pairs run back to back, so a busy machine slows both sides of a pair alike."""
+    Pairs run back to back on the same query, so a machine that gets busy for a while
+    slows both sides of the pairs it hits alike."""
     plain(queries[0]), reranked(queries[0])  # warm caches and the search pool
     pairs = np.array([(_elapsed(plain, q), _elapsed(reranked, q)) for q in queries]) * 1e3
     return float(np.median(pairs[:, 0])), float(np.median(pairs[:, 1] - pairs[:, 0]))

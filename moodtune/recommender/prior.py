@@ -91,6 +91,12 @@ class GlobalPrior:
     ) -> np.ndarray:
         """Per track, the log-odds of a 👍 above the base rate: a Thompson draw from its
         posterior, or the posterior mean without rng. Unrated tracks: 0 on average."""
-        alpha, beta, base = self.posterior(track_ids, mood)
-        theta = alpha / (alpha + beta) if rng is None else rng.beta(alpha, beta)
-        return log_odds(theta) - log_odds(np.array(base))
+        return effects(*self.posterior(track_ids, mood), rng)
+
+
+def effects(
+    alpha: np.ndarray, beta: np.ndarray, base: float, rng: np.random.Generator | None
+) -> np.ndarray:
+    """Log-odds above `base` of Beta(α, β): drawn with an rng, the mean without."""
+    theta = alpha / (alpha + beta) if rng is None else rng.beta(alpha, beta)
+    return log_odds(theta) - log_odds(np.array(base))

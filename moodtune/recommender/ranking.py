@@ -33,6 +33,7 @@ from moodtune.recommender import modes
 from moodtune.recommender.explain import Reasons, explain
 from moodtune.recommender.index import Neighbour
 from moodtune.recommender.prior import PRIOR_VOTES, GlobalPrior
+from moodtune.recommender.prior import effects as crowd_effects
 from moodtune.recommender.taste import Taste, labels_of
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
 
@@ -189,8 +190,8 @@ def _ranked(
     distance = np.array([n.distance for n in slot.neighbours])
     if metric == "cosine":  # 1 − cos → the chord between unit vectors, a Euclidean length
         distance = np.sqrt(2 * distance)
-    crowd = prior.effects(ids, slot.query, rng)
-    alpha, beta, _ = prior.posterior(ids, slot.query)
+    alpha, beta, base = prior.posterior(ids, slot.query)
+    crowd = crowd_effects(alpha, beta, base, rng)
     scores = (
         np.array([personal[t] for t in ids]) + CROWD_WEIGHT * crowd - DISTANCE_WEIGHT * distance
     )
