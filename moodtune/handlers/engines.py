@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from moodtune.config import Settings
-from moodtune.emotion_engines.fusion import fuse
+from moodtune.emotion_engines.fusion import checked, fuse
 from moodtune.emotion_engines.reading import Reading
 from moodtune.errors import ConfigurationError
 
@@ -70,7 +70,11 @@ class Engines:
         if inputs.voice is not None:
             jobs.append(self.voice.analyze(inputs.voice))
         readings = tuple(await asyncio.gather(*jobs))
-        fused = readings[0] if len(readings) == 1 else fuse(readings, self.modality_weights)
+        # One valid reading stands as it is (its words, faces, cues as evidence); anything
+        # else goes through fusion, which also drops a malformed reading at the boundary.
+        valid = checked(readings)
+        single = len(readings) == 1 and len(valid) == 1
+        fused = valid[0] if single else fuse(readings, self.modality_weights)
         return Analysis(readings, fused)
 
     async def _analyze_text(self, text: str) -> Reading:
