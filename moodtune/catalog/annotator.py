@@ -31,9 +31,11 @@ loader's worker processes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
+
+import numpy as np
 
 from moodtune.catalog import mood_tags
 from moodtune.catalog.schema import TrackRecord
@@ -122,18 +124,34 @@ class Annotator:
         self._scores = scorer_of(text_engine)
 
     def annotate(self, record: TrackRecord | TrackTexts) -> Annotation:
-        texts = record if isinstance(record, TrackTexts) else TrackTexts.of(record)
+        track = record if isinstance(record, TrackTexts) else TrackTexts.of(record)
+        total, read = self._text_scores(track)
+        if read:
+            return Annotation(EmotionVector.from_array(total), "text", read)
+        return _from_valence_energy(track)
+
+    def vectors(self, tracks: Sequence[TrackTexts]) -> np.ndarray:
+        """`annotate(track).vector` of every track, one row each, normalised all at once."""
+        rows = []
+        for track in tracks:
+            total, read = self._text_scores(track)
+            rows.append(total if read else _from_valence_energy(track).vector.values)
+        matrix = np.array(rows, dtype=np.float64).reshape(len(rows), DIM)
+        sums = matrix.sum(axis=1, keepdims=True)
+        return np.divide(matrix, sums, out=matrix, where=sums > 0)
+
+    def _text_scores(self, track: TrackTexts) -> tuple[list[float], int]:
+        """The weighted sum of the track's texts' scores (not normalised), and how many
+        texts carried any signal."""
         total = [0.0] * DIM  # plain floats: numpy costs more than it saves on 21 numbers
         read = 0
-        for weight, scores in self._contributions(texts):
+        for weight, scores in self._contributions(track):
             mass = sum(scores)
             if weight > 0 and mass > 0:
                 share = weight / mass
                 total = [t + share * s for t, s in zip(total, scores, strict=True)]
                 read += 1
-        if read:
-            return Annotation(EmotionVector.from_array(total), "text", read)
-        return _from_valence_energy(texts)
+        return total, read
 
     def _contributions(self, track: TrackTexts) -> Iterator[tuple[float, list[float]]]:
         """(weight, 21 raw scores) for every text of the track; weight 0 or scores all 0
@@ -149,8 +167,8 @@ class Annotator:
 
     def _read(self, text: str, weight: float) -> Iterator[tuple[float, list[float]]]:
         """A text's scores, or its chunks' scores each weighed by its share of the text."""
-        chunks = list(_chunks(text, self.chunk_chars))
-        size = sum(len(c) for c in chunks)
+        chunks = _chunks(text, self.chunk_chars)
+        size = sum(map(len, chunks))
         for chunk in chunks:
             try:
                 scores, confidence = self._scores(chunk)
@@ -170,22 +188,25 @@ def _tags(tags: tuple[str, ...], weight: float) -> tuple[float, list[float]]:
     return (weight if matched else 0.0), scores.tolist()
 
 
-def _chunks(text: str, limit: int) -> Iterator[str]:
+def _chunks(text: str, limit: int) -> list[str]:
     """Pieces of at most `limit` characters, cut at line breaks where there are any."""
-    piece = ""
+    if len(text) <= limit:  # the common case, without splitting lines
+        return [text] if text.strip() else []
+    pieces, piece = [], ""
     for line in text.splitlines(keepends=True):
         while len(line) > limit:  # one enormous line: cut it anywhere
             if piece:
-                yield piece
+                pieces.append(piece)
                 piece = ""
-            yield line[:limit]
+            pieces.append(line[:limit])
             line = line[limit:]
         if len(piece) + len(line) > limit:
-            yield piece
+            pieces.append(piece)
             piece = ""
         piece += line
     if piece.strip():
-        yield piece
+        pieces.append(piece)
+    return pieces
 
 
 def _from_valence_energy(track: TrackTexts) -> Annotation:

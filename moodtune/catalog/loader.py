@@ -2,8 +2,11 @@
 
 The whole import is one transaction: a crash or an error half-way leaves the database as
 it was (SQLite and PostgreSQL both handle 100k+ inserted rows in one transaction well).
-Reading and annotating run in a worker thread, a batch at a time, so the event loop stays
-free; inserting runs on the loop through the async session.
+Reading runs in a thread, a batch at a time, so the event loop stays free; annotating
+runs in a thread too, or for a big file in worker processes on the other cores
+(`annotation_pool`) while this process reads the next batches; inserting runs on the loop
+through the async session, batch after batch in file order (so the first of two
+duplicates is the one kept, however the work was spread).
 
 On SQLite that transaction holds the database's single write lock until it commits, so a
 running bot's writes wait meanwhile (up to storage.db.SQLITE_BUSY_MS, then fail): import
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -22,10 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from moodtune.catalog.annotator import Annotation, Annotator, TextAnalyzer
-from moodtune.catalog.importers import Item, Rejected, open_catalog
+from moodtune.catalog.annotation_pool import BatchAnnotator
+from moodtune.catalog.annotator import TextAnalyzer, TrackTexts
+from moodtune.catalog.importers import Accepted, Item, Rejected, open_catalog
 from moodtune.catalog.schema import TrackRecord
 from moodtune.storage import tracks
 
@@ -72,7 +78,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def track_row(record: TrackRecord, annotation: Annotation, source: str) -> dict[str, Any]:
+def track_row(record: TrackRecord, vector: np.ndarray, source: str) -> dict[str, Any]:
     """The columns of a Track for storage.tracks.add_many."""
     return {
         "title": record.title,
@@ -85,35 +91,27 @@ def track_row(record: TrackRecord, annotation: Annotation, source: str) -> dict[
         "link": record.link,
         "valence": record.valence,
         "energy": record.energy,
-        "vector": annotation.vector.values,
+        "vector": vector,
         "has_lyrics": bool(record.lyrics),
         "source": source,
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    line: int
-    row: dict[str, Any]
-    recommendable: bool
-
-
-def _next_batch(
-    items: Iterator[Item], annotator: Annotator, report: ImportReport, source: str, size: int
-) -> list[_Prepared]:
-    """Read and annotate up to `size` accepted rows (runs in a worker thread)."""
-    batch: list[_Prepared] = []
+def _next_batch(items: Iterator[Item], report: ImportReport, size: int) -> list[Accepted]:
+    """Read up to `size` accepted rows, counting the rejected ones (runs in a thread)."""
+    batch: list[Accepted] = []
     for item in items:
         report.read += 1
         if isinstance(item, Rejected):
             report.reject(item)
             continue
-        annotation = annotator.annotate(item.record)
-        row = track_row(item.record, annotation, source)
-        batch.append(_Prepared(item.line, row, annotation.recommendable))
+        batch.append(item)
         if len(batch) >= size:
             break
     return batch
+
+
+Annotating = tuple[list[Accepted], asyncio.Future[np.ndarray]]  # a batch and its vectors
 
 
 async def import_file(
@@ -123,36 +121,51 @@ async def import_file(
     progress: bool = True,
     source: str | None = None,
     batch_size: int = BATCH,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import every valid row of a catalog file; the report says what happened to the rest.
 
     Raises CatalogFileError when the file cannot be read at all (unknown extension,
-    missing). Nothing is written unless the whole import succeeds.
+    missing). Nothing is written unless the whole import succeeds. `workers`: processes
+    annotating a big file besides this one (default: one per other core when the engine
+    allows it, see `annotation_pool`); 0 annotates in this process.
     """
     started = time.perf_counter()
     reader = open_catalog(path, progress)
     source = source or reader.path.name
     report = ImportReport(source)
-    annotator = Annotator(text_engine)
-    with closing(reader.rows()) as items:  # the file closes even when the import fails
+    pending: deque[Annotating] = deque()  # batches in file order, annotating meanwhile
+    with closing(reader.rows()) as items, BatchAnnotator(text_engine, workers) as annotator:
         async with session_factory() as session, session.begin():
-            while batch := await asyncio.to_thread(
-                _next_batch, items, annotator, report, source, batch_size
-            ):
-                await _insert(session, batch, report)
+            while batch := await asyncio.to_thread(_next_batch, items, report, batch_size):
+                tracks = [TrackTexts.of(item.record) for item in batch]
+                pending.append((batch, await annotator.submit(tracks, len(batch) == batch_size)))
+                while len(pending) >= annotator.in_flight or (pending and pending[0][1].done()):
+                    batch, annotating = pending.popleft()
+                    await _insert(session, batch, await annotator.result(annotating), report)
+            while pending:
+                batch, annotating = pending.popleft()
+                await _insert(session, batch, await annotator.result(annotating), report)
     report.notes.extend(reader.notes)
     report.seconds = time.perf_counter() - started
     log.info("catalog import: %s", report.summary(listed=0))
     return report
 
 
-async def _insert(session: AsyncSession, batch: list[_Prepared], report: ImportReport) -> None:
-    result = await tracks.add_many(session, [p.row for p in batch])
+async def _insert(
+    session: AsyncSession, batch: list[Accepted], vectors: np.ndarray, report: ImportReport
+) -> None:
+    rows = [
+        track_row(item.record, vector, report.source)
+        for item, vector in zip(batch, vectors, strict=True)
+    ]
+    result = await tracks.add_many(session, rows)
     duplicates = set(result.duplicates)
+    recommendable = vectors.any(axis=1).tolist()
     report.imported += result.inserted
     report.duplicates.extend(batch[i].line for i in result.duplicates)
     report.unannotated.extend(
-        p.line for i, p in enumerate(batch) if not p.recommendable and i not in duplicates
+        item.line for i, item in enumerate(batch) if not recommendable[i] and i not in duplicates
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from moodtune.catalog import mood_tags
-from moodtune.catalog.annotator import Annotator, _chunks, reference_weights
+from moodtune.catalog.annotator import Annotator, TrackTexts, _chunks, reference_weights
 from moodtune.catalog.schema import Comment, TrackRecord
 from moodtune.config import Settings
 from moodtune.emotion import GROUP_OF, INDEX, EmotionVector
@@ -169,3 +169,19 @@ def test_bulk_scores_and_full_readings_annotate_alike() -> None:
         a, b = fast.annotate(record), full.annotate(record)
         assert (a.source, a.texts) == (b.source, b.texts)
         np.testing.assert_allclose(a.vector.values, b.vector.values, rtol=1e-12, atol=1e-15)
+
+
+def test_vectors_of_a_batch_are_the_annotations_vectors(keyword_engine) -> None:
+    tracks = [
+        TrackTexts.of(track("Joy", comments=(Comment("sad sad", 99), Comment("fear", 0)))),
+        TrackTexts.of(track("Instrumental", valence=0.9, energy=0.1)),
+        TrackTexts.of(track("Opus 12", tags=("rock",))),  # nothing: a zero row
+        TrackTexts.of(track("Blue", tags=("melancholy",), lyrics="love\nsorrow")),
+    ]
+    annotator = Annotator(keyword_engine)
+    matrix = annotator.vectors(tracks)
+    assert matrix.shape == (4, len(INDEX))
+    for row, texts in zip(matrix, tracks, strict=True):
+        np.testing.assert_allclose(row, annotator.annotate(texts).vector.values, atol=1e-15)
+    assert not matrix[2].any()
+    assert annotator.vectors([]).shape == (0, len(INDEX))
