@@ -6,18 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from moodtune.bot.cli import cli
-from moodtune.config import get_settings
+from cli_runner import run
 
 REFERENCE_SENTENCE = "后悔也都没有用 还不如一切没有发生过 不过就是又少一个诗人 换一个人沉迷你的笑"
 REFERENCE_VECTOR = {"PG": 0.2428551306, "NJ": 0.4126081997, "NH": 0.1752025717, "NE": 0.1693340980}
-
-
-def run(*args: str, stdin: bytes | str | None = None):
-    get_settings.cache_clear()
-    return CliRunner().invoke(cli, list(args), input=stdin)
 
 
 def top(result) -> str:

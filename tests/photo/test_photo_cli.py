@@ -7,17 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runner import run
 from photo_samples import encode, png_declaring
 from PIL import Image
-from typer.testing import CliRunner
-
-from moodtune.bot.cli import cli
-from moodtune.config import get_settings
-
-
-def run(*args: str):
-    get_settings.cache_clear()
-    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.fixture

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runner import run
 from PIL import Image
-from typer.testing import CliRunner
 
-from moodtune.bot.cli import cli
-from moodtune.config import get_settings
 from moodtune.emotion_engines.voice import NOTHING_HEARD
-
-
-def run(*args: str):
-    get_settings.cache_clear()
-    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.fixture
