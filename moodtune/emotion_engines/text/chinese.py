@@ -100,6 +100,8 @@ class ChineseReader:
         return self._build()[1]
 
     def read(self, text: str) -> list[Hit]:
+        if text.isascii():  # no Han character (isascii is a flag lookup, not a scan)
+            return []
         segment = self._built[1] if self._built else self.segmenter()
         entries, initials, window = self.entries, self._modifier_initials, modifiers.WINDOW
         hits: list[Hit] = []

@@ -78,9 +78,10 @@ def clean_text(text: str, max_chars: int) -> str:
         if sum(map(text.count, junk)) / len(text) > JUNK_SHARE_LIMIT:
             raise TextInputError("That looks like binary data, not a text message.")
         text = "".join(char for char in text if char not in junk)
-    text = _narrowed(text)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # ASCII is NFKC already (isascii is a flag, not a scan)
+        text = _narrowed(text)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     text = _WHITESPACE_RUN.sub(" ", text).strip()
     if not text:
         raise TextInputError("That message is empty: tell me in a few words how you feel.")

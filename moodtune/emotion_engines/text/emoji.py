@@ -89,7 +89,7 @@ def read_emoji(text: str) -> tuple[list[Hit], str]:
     table = _table()
     if "//" in text or "www." in text:
         text = URL.sub(" ", text)
-    if DECORATIONS.search(text):  # rare: a search is cheaper than a sub that changes nothing
+    if not text.isascii() and DECORATIONS.search(text):  # rare: search, not sub, first
         text = normalise(text)
     if not table.may_occur_in(text):
         return [], text
