@@ -127,7 +127,7 @@ async def import_file(
 
     Raises CatalogFileError when the file cannot be read at all (unknown extension,
     missing). Nothing is written unless the whole import succeeds. `workers`: processes
-    annotating a big file besides this one (default: one per other core when the engine
+    annotating a big file besides this one (default: one per core when the engine
     allows it, see `annotation_pool`); 0 annotates in this process.
     """
     started = time.perf_counter()

@@ -118,10 +118,10 @@ async def test_a_file_of_one_batch_starts_no_process(
     assert len(started) == 1
 
 
-def test_worker_count_leaves_a_core_to_the_importer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_worker_per_core_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = build_text_engine(Settings())
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
-    assert annotation_pool.default_workers(engine) == 1
+    assert annotation_pool.default_workers(engine) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
     assert annotation_pool.default_workers(engine) == 0
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(64)), raising=False)
