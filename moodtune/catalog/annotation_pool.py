@@ -10,6 +10,10 @@ in the importing process, in a thread.
 
 Small imports never start the pool: a file that fits in one batch (the bundled demo
 catalog) is annotated in a thread, which costs less than starting processes.
+
+The fork happens on the event loop's thread while the engine is idle (warmed up first,
+so no engine lock is held); the workers run nothing but the annotator. Python 3.12+
+warns about forking a process that has threads; that warning is expected here.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -48,6 +53,8 @@ def default_workers(text_engine: TextAnalyzer) -> int:
 
 
 def _start_methods() -> list[str]:
+    if sys.platform == "darwin":  # fork is unsafe there (system frameworks), spawn too slow
+        return []
     return multiprocessing.get_all_start_methods()
 
 
