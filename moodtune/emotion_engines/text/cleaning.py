@@ -82,7 +82,9 @@ def clean_text(text: str, max_chars: int) -> str:
         text = _narrowed(text)
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
-    text = _WHITESPACE_RUN.sub(" ", text).strip()
+    if "  " in text or "\t" in text or "\u3000" in text:  # else the regex finds nothing
+        text = _WHITESPACE_RUN.sub(" ", text)
+    text = text.strip()
     if not text:
         raise TextInputError("That message is empty: tell me in a few words how you feel.")
     return text
