@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -55,6 +56,7 @@ async def test_workers_store_what_one_process_stores(tmp_path: Path, session_fac
     async with session_factory() as session, session.begin():
         await session.execute(delete(Track))
     spread = await import_file(path, session_factory, engine, False, batch_size=20, workers=1)
+    assert gc.get_freeze_count() == 0  # the collector is left as it was found
     got = await stored(session_factory)
     assert (spread.read, spread.imported, spread.rejected_count) == (
         alone.read, alone.imported, alone.rejected_count,
