@@ -7,13 +7,6 @@ import re
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def reply_language(text: str, preferred: str | None = None) -> str:
-    """'zh' or 'en'. A configured or platform language wins; otherwise Chinese text → zh."""
-    if preferred and preferred != "auto":
-        return "zh" if preferred.lower().startswith("zh") else "en"
-    return "zh" if _CJK.search(text) else "en"
-
-
 def language_for(setting: str, person_language: str | None, text: str = "") -> str:
     """'zh' or 'en' for one reply.
 
