@@ -78,10 +78,9 @@ class Engines:
         return Analysis(readings, fused)
 
     async def _analyze_text(self, text: str) -> Reading:
-        from moodtune.emotion_engines.text import LexiconError, clean_text
+        from moodtune.emotion_engines.text import LexiconError
 
-        cleaned = clean_text(text, self.settings.max_text_chars)
-        try:
-            return await self.text.analyze(cleaned)
+        try:  # the engine cleans and checks the text itself (TextInputError)
+            return await self.text.analyze(text)
         except LexiconError as error:
             raise ConfigurationError(str(error)) from error
