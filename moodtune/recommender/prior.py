@@ -67,6 +67,13 @@ class GlobalPrior:
         else:
             table[track_id] = direction.copy()
 
+    def replace(self, track_id: int, thumbs: Iterable[tuple[np.ndarray, int]]) -> None:
+        """The track's thumbs, (mood answered, +1/−1) pairs, in place of what it had."""
+        self._up.pop(track_id, None)
+        self._down.pop(track_id, None)
+        for mood, value in thumbs:
+            self.add(track_id, mood, value)
+
     def counts(
         self, track_ids: Sequence[int], mood: EmotionVector
     ) -> tuple[np.ndarray, np.ndarray]:
