@@ -9,6 +9,7 @@ The Bot API base URLs are settings, for people who run their own telegram-bot-ap
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from functools import partial
@@ -21,6 +22,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from moodtune.bot.telegram_delivery import deliver
 from moodtune.bot.telegram_handlers import TelegramBot
+from moodtune.bot.telegram_http import AiohttpRequest
 from moodtune.bot.telegram_logging import configure_logging, redact_tokens
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
@@ -29,9 +31,7 @@ from moodtune.handlers.conversation import Services
 from moodtune.handlers.dispatch import Handlers
 
 CONCURRENT_UPDATES = 64  # updates handled at once; the rest wait their turn in order
-# Connections to the Bot API. httpcore checks every idle connection each time it hands
-# one out, so a big pool costs CPU on every request; 16 keep a burst's sends flowing.
-CONNECTIONS = 16
+CONNECTIONS = 16  # to the Bot API: enough to keep a burst's replies flowing
 POOL_TIMEOUT = 30.0  # seconds a send waits for a free connection under a burst
 RATE_LIMIT_RETRIES = 3  # flood-control (429) answers retried by the rate limiter
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -65,8 +65,8 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
+        .get_updates_request(AiohttpRequest())
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
@@ -127,7 +127,7 @@ def run_telegram(settings: Settings) -> None:
     application, _ = build_application(settings)
     try:
         if not url:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
             return
         application.run_webhook(
             listen=settings.telegram_webhook_listen,
@@ -136,8 +136,19 @@ def run_telegram(settings: Settings) -> None:
             webhook_url=url,
             secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,
+            close_loop=False,
         )
     except InvalidToken:
         raise ConfigurationError(
             "Telegram refused the bot token: check MOODTUNE_TELEGRAM_TOKEN (from @BotFather)"
         ) from None
+    finally:
+        _close_connections(application)
+
+
+def _close_connections(application: TelegramApplication) -> None:
+    """Close the Bot API connections and the event loop. PTB closes the connections only
+    after a start, so a refused token would leave them open (and aiohttp complaining)."""
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(application.bot.shutdown())  # does nothing when already closed
+    loop.close()

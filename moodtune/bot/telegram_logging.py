@@ -1,8 +1,8 @@
 """Logging for the Telegram bot, with the token cut out of every record.
 
-The token is part of every Bot API URL, and libraries log URLs: httpx logs each request
-at INFO, python-telegram-bot logs its base URL at DEBUG, and network errors carry the
-URL in their message. A filter on one logger misses records from others, so the redaction
+The token is part of every Bot API URL, and URLs get logged: the HTTP transport logs each
+request at DEBUG, python-telegram-bot logs its base URL at DEBUG, and network errors carry
+the URL in their message. A filter on one logger misses records from others, so the redaction
 sits in the log record factory, which every record of every logger passes through.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 REDACTED = "<token>"
-QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")  # a line per request is noise
+QUIET_LOGGERS = ("apscheduler",)  # a line per job run is noise
 
 
 _SECRETS: set[str] = set()
