@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     distance: Literal["euclidean", "cosine"] = "euclidean"
     repeat_window: int = 200  # a track is not offered again within this many offers
     max_per_artist: int = 2
+    # People whose moods, thumbs and recent offers the bot keeps in memory, and for how long
+    # before re-reading them (what another process wrote to the same database shows then).
+    person_cache_size: int = 10_000
+    person_cache_seconds: float = 300.0
 
     # Platforms.
     telegram_token: SecretStr | None = None
@@ -68,7 +72,9 @@ class Settings(BaseSettings):
     analysis_workers: int = 2
     messages_per_minute: int = 20
 
-    @field_validator("recommend_k", "repeat_window", "max_text_chars", "analysis_workers")
+    @field_validator(
+        "recommend_k", "repeat_window", "max_text_chars", "analysis_workers", "person_cache_size"
+    )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:

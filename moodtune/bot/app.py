@@ -13,6 +13,7 @@ from moodtune.emotion_engines.reading import Reading
 from moodtune.errors import ConfigurationError
 from moodtune.handlers.engines import Analysis, Engines, Inputs
 from moodtune.recommender.load import load_catalog
+from moodtune.recommender.people import People
 from moodtune.recommender.ranking import Pick
 from moodtune.recommender.ranking import recommend as rank
 from moodtune.recommender.tracks import CatalogIndex
@@ -36,6 +37,7 @@ class App:
         self.db = db
         self.sessions = sessions
         self.catalog = catalog
+        self.people = People(sessions, settings)
 
     @classmethod
     async def open(cls, settings: Settings, progress: bool = False) -> App:
@@ -61,6 +63,7 @@ class App:
         self.catalog = await load_catalog(self.sessions, self.settings.distance)
 
     async def close(self) -> None:
+        await self.people.close()  # what was handed to the writer is stored first
         await self.db.dispose()
 
 
@@ -83,9 +86,7 @@ async def recommend(settings: Settings, inputs: Inputs, k: int) -> tuple[Analysi
     app = await App.open(settings)
     try:
         analysis = await app.engines.analyze(inputs)
-        picks = rank(
-            app.catalog, analysis.fused.vector, k, max_per_artist=settings.max_per_artist
-        )
+        picks = rank(app.catalog, analysis.fused.vector, k, max_per_artist=settings.max_per_artist)
         return analysis, picks
     finally:
         await app.close()

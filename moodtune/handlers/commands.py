@@ -15,7 +15,7 @@ from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
 from moodtune.handlers.replies import Attachment, Choice, Reply, Sender
-from moodtune.storage import moods, persons
+from moodtune.storage import feedback, moods, persons
 from moodtune.storage.models import MODES
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class Commands:
             if wanted is None:
                 return Reply(say("mode_now", language, mode=person.mode))
             await persons.set_mode(session, person.id, wanted)
+        self.app.people.set_mode(sender.platform, sender.user_id, wanted)
         return Reply(say("mode_set", language, mode=wanted))
 
     async def mood(self, sender: Sender, language: str) -> Reply:
@@ -127,6 +128,8 @@ class Commands:
             person = await persons.get(session, sender.platform, sender.user_id)
             if person is None:
                 return Reply(say("nothing_stored", language))
+            rated = {track for track, _ in await feedback.votes(session, person.id)}
             rows = await persons.forget(session, person.id)
+        await self.app.people.forgot(sender.platform, sender.user_id, rated)
         log.info("a person asked to be forgotten: %d rows erased", rows)
         return Reply(say("forgotten", language, rows=rows))

@@ -23,9 +23,10 @@ from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_li
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.mood_state import correction_vector
+from moodtune.recommender.people import People
+from moodtune.recommender.person_state import PersonState
 from moodtune.recommender.tracks import CatalogIndex
-from moodtune.storage import feedback, moods, persons, recommendations
-from moodtune.storage.models import Person
+from moodtune.storage import feedback, persons, recommendations
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class Services(Protocol):
     engines: Engines
     sessions: async_sessionmaker[AsyncSession]
     catalog: CatalogIndex
+    people: People
 
 
 class Conversation:
@@ -101,10 +103,11 @@ class Conversation:
             try:
                 if person is None:
                     raise feedback.FeedbackError("no person, so no offers to vote on")
-                await feedback.vote(session, person.id, recommendation_id, value)
+                vote = await feedback.vote(session, person.id, recommendation_id, value)
             except feedback.FeedbackError as error:
                 log.info("vote refused: %s", error)
                 return Reply(say("vote_unknown", language), ok=False)
+        await self.app.people.voted(sender.platform, sender.user_id, vote.track_id)
         return Reply(say("vote_up" if value > 0 else "vote_down", language))
 
     async def on_correction(
@@ -116,25 +119,16 @@ class Conversation:
         can correct a mood on someone else's reply.
         """
         language = self.language(sender)
-        async with self.app.sessions() as session, session.begin():
+        async with self.app.sessions() as session:
             person = await persons.get(session, sender.platform, sender.user_id)
             offer = await recommendations.get(session, recommendation_id) if person else None
-            if person is None or offer is None or offer.person_id != person.id:
-                return Reply(say("correction_unknown", language), ok=False)
-            vector = correction_vector(group)
-            await moods.record(
-                session, person.id, vector, confidence=1.0, modality="correction",
-                kind="correction", chat_id=chat_id,
-            )  # fmt: skip
-            # Stored already; the recommender answers the current mood, which the
-            # correction now overrides, when handed a reading without signal.
-            said = Evidence(group, 1.0, GROUPS[group][2], {"source": "the person"})
-            shown = Reading(vector, 1.0, (said,), "correction", "person")
-            header = say("correction_header", language, group=group_name(group, language))
-            return await self._recommend(
-                session, person, shown, language, chat_id, header,
-                stored=Reading.empty("correction", "person"),
-            )  # fmt: skip
+        if person is None or offer is None or offer.person_id != person.id:
+            return Reply(say("correction_unknown", language), ok=False)
+        said = Evidence(group, 1.0, GROUPS[group][2], {"source": "the person"})
+        correction = Reading(correction_vector(group), 1.0, (said,), "correction", "person")
+        header = say("correction_header", language, group=group_name(group, language))
+        state = await self._person(sender)
+        return await self._recommend(state, correction, language, chat_id, header, "correction")
 
     async def _on_message(
         self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None
@@ -148,27 +142,23 @@ class Conversation:
         reading = analysis.fused
         if not reading.has_signal:
             return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
-        async with self.app.sessions() as session, session.begin():
-            person = await self._person(session, sender)
-            return await self._recommend(session, person, reading, language, chat_id)
+        person = await self._person(sender)
+        return await self._recommend(person, reading, language, chat_id)
 
     async def _recommend(
         self,
-        session: AsyncSession,
-        person: Person,
+        person: PersonState,
         reading: Reading,
         language: str,
         chat_id: str | None,
         header: str | None = None,
-        stored: Reading | None = None,
+        kind: str = "reading",
     ) -> Reply:
-        """Tracks for the person's mood, which `stored` (default: `reading`) updates first.
-
-        The reply shows `reading`: what this message said (or the person's correction).
-        """
+        """Store the reading as the person's latest mood (of `kind`), answer with tracks for
+        their current mood, and show the reading: what this message (or correction) said."""
         picked = await recommend_for_person(
-            session, person, reading if stored is None else stored, self.app.catalog,
-            self.app.settings, language, chat_id,
+            self.app.people, person, reading, self.app.catalog, self.app.settings, language,
+            chat_id, kind=kind,
         )  # fmt: skip
         offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
         lines = [
@@ -180,11 +170,7 @@ class Conversation:
         ]
         return Reply("\n".join(lines), offered, reading)
 
-    async def _person(self, session: AsyncSession, sender: Sender) -> Person:
-        return await persons.get_or_create(
-            session,
-            sender.platform,
-            sender.user_id,
-            sender.display_name,
-            sender.language,
+    async def _person(self, sender: Sender) -> PersonState:
+        return await self.app.people.get(
+            sender.platform, sender.user_id, sender.display_name, sender.language
         )

@@ -1,98 +1,121 @@
 """Recommending for one person: their mood, taste and history in, stored offers out.
 
-The database part of the re-ranker: it stores the new reading, loads what the pure
-functions in `ranking` need (the decayed current mood, the person's thumbs, their recent
-offers, everyone's thumbs on the candidates) and records what was offered.
+The stateful part of the re-ranker: it adds the new reading to the person's moods, hands
+the pure functions in `ranking` what they need (the decayed current mood, the person's
+taste and recent offers, from memory; everyone's thumbs on the candidates) and stores the
+mood and what was offered, in one group commit with other messages (storage/batch_writer).
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.config import Settings
 from moodtune.emotion_engines.fusion import checked
 from moodtune.emotion_engines.reading import Reading
 from moodtune.recommender import modes
-from moodtune.recommender.mood_state import current_mood
-from moodtune.recommender.prior import GlobalPrior
+from moodtune.recommender.mood_state import decayed_mood, horizon_start
+from moodtune.recommender.people import People
+from moodtune.recommender.person_state import Mood, PersonState
 from moodtune.recommender.ranking import Pick, candidate_ids, candidates, rerank
-from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex
-from moodtune.storage import feedback, moods, recommendations, thumbs
-from moodtune.storage.models import Person
+from moodtune.storage import moods, recommendations
 from moodtune.storage.types import utc_now
 
 
 async def recommend_for_person(
-    session: AsyncSession,
-    person: Person,
+    people: People,
+    person: PersonState,
     reading: Reading,
     catalog: CatalogIndex,
     settings: Settings,
     language: str = "en",
     chat_id: str | None = None,
     *,
+    kind: str = "reading",
     now: datetime | None = None,
     rng: np.random.Generator | None = None,
 ) -> list[tuple[int, Pick]]:
-    """Store the reading, pick tracks for the person's current mood, record them as offers.
+    """Store the reading (as a mood of `kind`), pick tracks for the person's current mood,
+    record them as offers.
 
     The current mood is the reading fused with the person's recent moods (decayed; a
     correction overrides what came before it). A reading without signal stores nothing and
-    answers the current mood as it is, e.g. right after a correction. A malformed reading
-    is logged and treated the same way. Tracks come in play order (a lift goes step by
-    step). `rng` drives exploration; by default a fresh, unseeded one.
+    answers the current mood as it is. A malformed reading is logged and treated the same
+    way. Tracks come in play order (a lift goes step by step). `rng` drives exploration;
+    by default a fresh, unseeded one.
 
-    Returns (recommendation id, pick) pairs: the ids are what 👍 / 👎 refer to.
+    Returns (recommendation id, pick) pairs, once stored: the ids are what 👍 / 👎 refer to.
     """
     now = now or utc_now()
     valid = checked([reading])  # the fusion boundary: what an engine hands over is checked
+    mood_rows = []
     if valid and valid[0].has_signal:
         fresh = valid[0]
-        await moods.record(
-            session, person.id, fresh.vector, fresh.confidence, fresh.modality,
-            chat_id=chat_id, at=now,
-        )  # fmt: skip
-    mood = await current_mood(session, person.id, now, settings)
+        row = moods.mood_row(
+            person.id, fresh.vector, fresh.confidence, fresh.modality, kind, chat_id, now
+        )
+        person.add_mood(Mood(row["vector"], row["confidence"], row["modality"], kind, now))
+        mood_rows.append(row)
+    stored = person.moods_since(horizon_start(now, settings))
+    mood = decayed_mood(stored, now, settings.mood_half_life_hours)
+    picks = await _pick(people, person, mood, catalog, settings, language, rng)
+    return await _store(people, person, mood_rows, picks, chat_id)
+
+
+async def _pick(
+    people: People,
+    person: PersonState,
+    mood: Reading,
+    catalog: CatalogIndex,
+    settings: Settings,
+    language: str,
+    rng: np.random.Generator | None,
+) -> list[Pick]:
     if not mood.has_signal:
         return []
-    taste = await _taste(session, person.id, catalog)
-    recent = await recommendations.recent_track_ids(session, person.id, settings.repeat_window)
+    taste = person.taste(catalog)
     k = min(settings.recommend_k, len(catalog))
     queries = modes.queries(person.mode, mood.vector, k)
-    slots = candidates(catalog, queries, recent | taste.disliked)
-    prior = GlobalPrior.from_thumbs(await thumbs.in_moods(session, candidate_ids(slots)))
+    slots = candidates(catalog, queries, set(person.recent) | taste.disliked)
+    prior = await people.crowd.prior_for(candidate_ids(slots))
     rng = rng if rng is not None else np.random.default_rng()
-    picks = rerank(catalog, slots, taste, prior, settings.max_per_artist, language, rng)
-    return await _record(session, person, picks, chat_id)
-
-
-async def _taste(session: AsyncSession, person_id: int, catalog: CatalogIndex) -> Taste:
-    votes = await feedback.votes(session, person_id)
-    return Taste.from_votes((catalog.tracks[t], v) for t, v in votes if t in catalog.tracks)
+    return rerank(catalog, slots, taste, prior, settings.max_per_artist, language, rng)
 
 
 def _answered(pick: Pick) -> bytes:
     return b"" if pick.mood is None else pick.mood.values.tobytes()
 
 
-async def _record(
-    session: AsyncSession, person: Person, picks: list[Pick], chat_id: str | None
+async def _store(
+    people: People,
+    person: PersonState,
+    mood_rows: list[dict[str, Any]],
+    picks: list[Pick],
+    chat_id: str | None,
 ) -> list[tuple[int, Pick]]:
-    """Store the offers, each with the mood (or lift step) it answers; ranks run 1..k."""
-    recorded: list[tuple[int, Pick]] = []
+    """Store the mood and the offers, each with the mood (or lift step) it answers; ranks
+    run 1..k. The repeat window takes the tracks at once, so the person's next message,
+    if it comes before this one is stored, is not offered them again."""
+    offer_rows = []
     rank = itertools.count(1)
     for _, group in itertools.groupby(picks, key=_answered):
         batch = list(group)
         offers = [(p.track.id, next(rank), p.distance) for p in batch]
-        mood = batch[0].mood
-        assert mood is not None  # rerank always says which mood a pick answers
-        rows = await recommendations.record_offers(
-            session, person.id, offers, mood, person.mode, chat_id
-        )
-        recorded.extend((row.id, pick) for row, pick in zip(rows, batch, strict=True))
-    return recorded
+        answered = batch[0].mood
+        assert answered is not None  # rerank always says which mood a pick answers
+        offer_rows += recommendations.offer_rows(person.id, offers, answered, person.mode, chat_id)
+    person.offered(p.track.id for p in picks)
+    person.writing += 1
+    try:
+        ids = await people.writer.write(mood_rows, offer_rows)
+    except Exception:
+        people.drop_state(person)  # memory may now differ from the database: read afresh
+        raise
+    finally:
+        person.writing -= 1
+    return list(zip(ids, picks, strict=True))

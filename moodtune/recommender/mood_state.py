@@ -107,11 +107,15 @@ async def current_mood(
 ) -> Reading:
     """The person's decayed mood at `now` (default: the present), from the database."""
     settings = settings or get_settings()
-    half_life = settings.mood_half_life_hours
-    _check_half_life(half_life)
     now = now or utc_now()
-    start = now - timedelta(hours=half_life * HORIZON_HALF_LIVES)
-    return decayed_mood(await moods.since(session, person_id, start), now, half_life)
+    stored = await moods.since(session, person_id, horizon_start(now, settings))
+    return decayed_mood(stored, now, settings.mood_half_life_hours)
+
+
+def horizon_start(now: datetime, settings: Settings) -> datetime:
+    """The oldest a mood may be and still count at `now` (older ones weigh under 1 %)."""
+    _check_half_life(settings.mood_half_life_hours)
+    return now - timedelta(hours=settings.mood_half_life_hours * HORIZON_HALF_LIVES)
 
 
 @functools.cache

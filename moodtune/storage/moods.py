@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -28,22 +29,36 @@ async def record(
     chat_id: str | int | None = None,
     at: datetime | None = None,
 ) -> MoodReading:
+    row = mood_row(person_id, vector, confidence, modality, kind, chat_id, at)
+    reading = MoodReading(**row)
+    session.add(reading)
+    await session.flush()
+    return reading
+
+
+def mood_row(
+    person_id: int,
+    vector: EmotionVector | np.ndarray,
+    confidence: float,
+    modality: str,
+    kind: str = "reading",
+    chat_id: str | int | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """A mood_readings row, checked: for `record` and for the batched writes of the bot."""
     if kind not in MOOD_KINDS:
         raise MoodError(f"unknown mood kind {kind!r}; expected one of {', '.join(MOOD_KINDS)}")
     if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
         raise MoodError(f"confidence must be within 0..1, got {confidence!r}")
-    reading = MoodReading(
-        person_id=person_id,
-        vector=as_vector(vector),
-        confidence=float(confidence),
-        modality=modality,
-        kind=kind,
-        chat_id=None if chat_id is None else str(chat_id),
-        created_at=at or utc_now(),
-    )
-    session.add(reading)
-    await session.flush()
-    return reading
+    return {
+        "person_id": person_id,
+        "vector": as_vector(vector),
+        "confidence": float(confidence),
+        "modality": modality,
+        "kind": kind,
+        "chat_id": None if chat_id is None else str(chat_id),
+        "created_at": at or utc_now(),
+    }
 
 
 async def since(

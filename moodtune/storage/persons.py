@@ -17,7 +17,7 @@ class PersonError(ValueError):
     """An unknown platform or mode, an unusable user id, or a person who does not exist."""
 
 
-def _check_identity(platform: str, user_id: str | int) -> str:
+def check_identity(platform: str, user_id: str | int) -> str:
     if platform not in PLATFORMS:
         raise PersonError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
     text = str(user_id).strip()
@@ -27,7 +27,7 @@ def _check_identity(platform: str, user_id: str | int) -> str:
 
 
 async def get(session: AsyncSession, platform: str, user_id: str | int) -> Person | None:
-    key = _check_identity(platform, user_id)
+    key = check_identity(platform, user_id)
     query = select(Person).where(Person.platform == platform, Person.platform_user_id == key)
     return (await session.execute(query)).scalar_one_or_none()
 
@@ -44,7 +44,7 @@ async def get_or_create(
     A changed display name is saved (people rename themselves; groups show who a track is
     for). Two messages racing to create the same person end with one row.
     """
-    display_name = " ".join(display_name.split())[:MAX_DISPLAY_NAME]
+    display_name = clean_display_name(display_name)
     language = language[:MAX_LANGUAGE] if language else None
     person = await get(session, platform, user_id) or await _create(
         session, platform, user_id, display_name, language
@@ -57,12 +57,17 @@ async def get_or_create(
     return person
 
 
+def clean_display_name(name: str) -> str:
+    """A display name as stored: whitespace collapsed, at most MAX_DISPLAY_NAME characters."""
+    return " ".join(name.split())[:MAX_DISPLAY_NAME]
+
+
 async def _create(
     session: AsyncSession, platform: str, user_id: str | int, name: str, language: str | None
 ) -> Person:
     person = Person(
         platform=platform,
-        platform_user_id=_check_identity(platform, user_id),
+        platform_user_id=check_identity(platform, user_id),
         display_name=name,
         language=language,
     )

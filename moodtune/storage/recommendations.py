@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -28,25 +29,29 @@ async def record_offers(
     chat_id: str | int | None = None,
 ) -> list[Recommendation]:
     """Store the tracks just offered (their ids are what thumbs refer to), in offer order."""
+    rows = [Recommendation(**row) for row in offer_rows(person_id, offers, mood, mode, chat_id)]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+def offer_rows(
+    person_id: int,
+    offers: Sequence[Offer],
+    mood: EmotionVector | np.ndarray,
+    mode: str,
+    chat_id: str | int | None = None,
+) -> list[dict[str, Any]]:
+    """recommendations rows, checked: for `record_offers` and for the bot's batched writes."""
     if mode not in MODES:
         raise RecommendationError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
     mood_array = as_vector(mood)  # checked once, shared by every offer
     chat = None if chat_id is None else str(chat_id)
-    rows = [
-        Recommendation(
-            person_id=person_id,
-            track_id=int(track_id),
-            rank=int(rank),
-            distance=_finite(distance),
-            mood=mood_array,
-            mode=mode,
-            chat_id=chat,
-        )
+    common = {"person_id": person_id, "mood": mood_array, "mode": mode, "chat_id": chat}
+    return [
+        {**common, "track_id": int(track_id), "rank": int(rank), "distance": _finite(distance)}
         for track_id, rank, distance in offers
     ]
-    session.add_all(rows)
-    await session.flush()
-    return rows
 
 
 def _finite(distance: float) -> float:
@@ -60,14 +65,15 @@ async def get(session: AsyncSession, recommendation_id: int) -> Recommendation |
     return await session.get(Recommendation, recommendation_id)
 
 
-async def recent_track_ids(session: AsyncSession, person_id: int, limit: int) -> set[int]:
-    """The tracks among the person's last `limit` offers (not offered again for a while)."""
+async def recent_track_ids(session: AsyncSession, person_id: int, limit: int) -> list[int]:
+    """The tracks of the person's last `limit` offers, oldest first (not offered again for
+    a while)."""
     if limit <= 0:
-        return set()
+        return []
     query = (
         select(Recommendation.track_id)
         .where(Recommendation.person_id == person_id)
         .order_by(Recommendation.id.desc())
         .limit(limit)
     )
-    return set((await session.scalars(query)).all())
+    return list(reversed((await session.scalars(query)).all()))

@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.reading import Reading
-from moodtune.recommender.for_person import _taste, recommend_for_person
+from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.load import load_catalog
 from moodtune.recommender.mood_state import correction_vector
+from moodtune.recommender.people import People
+from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex
 from moodtune.storage import feedback, moods, persons, recommendations, thumbs, tracks
 from moodtune.storage.feedback import FeedbackError
@@ -66,13 +68,21 @@ async def _person(session_factory, user: str = "ann", mode: str = "match") -> in
 async def _recommend(
     session_factory, catalog, person_id: int, given: Reading, at: datetime = NOW, **options
 ) -> list:
+    """One message, with what the bot knows of the person read afresh from the database."""
     settings = Settings(**options)
-    async with session_factory() as session, session.begin():
+    people = People(session_factory, settings)
+    async with session_factory() as session:
         person = await session.get(persons.Person, person_id)
-        return await recommend_for_person(
-            session, person, given, catalog, settings, chat_id="c1", now=at,
-            rng=np.random.default_rng(SEED),
-        )  # fmt: skip
+    state = await people.get(person.platform, person.platform_user_id, now=at)
+    return await recommend_for_person(
+        people, state, given, catalog, settings, chat_id="c1", now=at,
+        rng=np.random.default_rng(SEED),
+    )  # fmt: skip
+
+
+async def _taste(session, person_id: int, catalog: CatalogIndex) -> Taste:
+    votes = await feedback.votes(session, person_id)
+    return Taste.from_votes((catalog.tracks[t], v) for t, v in votes if t in catalog.tracks)
 
 
 def _valence(picked) -> list[float]:

@@ -60,7 +60,7 @@ async def test_bad_offers_are_refused(session_factory, make_track_row) -> None:
         assert await recommendations.record_offers(session, ann, [], CALM, "match") == []
 
 
-async def test_recent_track_ids_is_a_window_over_this_persons_last_offers(
+async def test_recent_track_ids_is_a_window_over_this_persons_last_offers_oldest_first(
     session_factory, make_track_row
 ) -> None:
     ann, bo, ids = await _setup(session_factory, make_track_row)
@@ -68,10 +68,10 @@ async def test_recent_track_ids_is_a_window_over_this_persons_last_offers(
         await _offer(session_factory, ann, [track])
     await _offer(session_factory, bo, ids[:2])
     async with session_factory() as session:
-        assert await recommendations.recent_track_ids(session, ann, 3) == set(ids[-3:])
-        assert await recommendations.recent_track_ids(session, ann, 100) == set(ids)
-        assert await recommendations.recent_track_ids(session, ann, 0) == set()
-        assert await recommendations.recent_track_ids(session, bo, 200) == set(ids[:2])
+        assert await recommendations.recent_track_ids(session, ann, 3) == ids[-3:]
+        assert await recommendations.recent_track_ids(session, ann, 100) == ids
+        assert await recommendations.recent_track_ids(session, ann, 0) == []
+        assert await recommendations.recent_track_ids(session, bo, 200) == ids[:2]
 
 
 async def test_a_vote_is_idempotent_and_changeable(session_factory, make_track_row) -> None:

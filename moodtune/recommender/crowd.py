@@ -1,0 +1,43 @@
+"""Everyone's thumbs, in memory: the global prior the re-ranker asks about each reply's
+candidates. A track's thumbs are read from the database the first time it is a candidate
+and re-read after each vote on it, so a reply costs no query once the bot is warm."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from moodtune.recommender.prior import GlobalPrior
+from moodtune.storage import thumbs
+
+
+class Crowd:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.prior = GlobalPrior()
+        self._known: set[int] = set()
+        # Loads and re-reads one at a time, so a vote re-read while its track loads is
+        # never counted twice; replies whose tracks are all known never wait for it.
+        self._lock = asyncio.Lock()
+
+    async def prior_for(self, track_ids: Sequence[int]) -> GlobalPrior:
+        """The prior, with every one of these tracks' thumbs in it."""
+        if any(t not in self._known for t in track_ids):
+            async with self._lock:
+                missing = [t for t in track_ids if t not in self._known]
+                if missing:
+                    async with self.sessions() as session:
+                        for track_id, mood, value in await thumbs.in_moods(session, missing):
+                            self.prior.add(track_id, mood, value)
+                    self._known.update(missing)
+        return self.prior
+
+    async def reread(self, track_id: int) -> None:
+        """After a vote on the track: its thumbs as they are now stored."""
+        async with self._lock:
+            async with self.sessions() as session:
+                rows = await thumbs.in_moods(session, [track_id])
+            self.prior.replace(track_id, [(mood, value) for _, mood, value in rows])
+            self._known.add(track_id)

@@ -1,0 +1,111 @@
+"""Group commit for the bot's hot path: the rows of many messages in one transaction.
+
+Every answered message stores a mood and its offers, and the offers' ids must be known
+before the reply goes out (its 👍 / 👎 buttons carry them). One transaction per message
+costs a commit, several round trips and the ORM's bookkeeping each time; under a burst
+that, not the analysis, was what limited the bot. Here a message hands its rows over and
+waits; whatever arrives while a transaction runs goes together into the next one, as two
+bulk INSERTs. A message is answered only after its rows are committed, so a reply never
+refers to something that was not stored, and nothing is kept back in memory to be lost.
+
+If a batch fails, its writes are retried one by one, so a bad or orphaned write (a person
+forgotten a moment ago) fails alone and the others are stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from moodtune.storage.models import MoodReading, Recommendation
+
+log = logging.getLogger(__name__)
+MOODS = MoodReading.__table__
+OFFERS = Recommendation.__table__
+MAX_BATCH = 256  # writes per transaction: bounds its time and its statements' size
+
+
+@dataclass
+class Write:
+    """One message's rows (see moods.mood_row, recommendations.offer_rows)."""
+
+    moods: Sequence[dict[str, Any]] = ()
+    offers: Sequence[dict[str, Any]] = ()
+    done: asyncio.Future[list[int]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class BatchWriter:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self._queue: list[Write] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def write(
+        self, moods: Sequence[dict[str, Any]] = (), offers: Sequence[dict[str, Any]] = ()
+    ) -> list[int]:
+        """Store the rows; the offers' new ids, in order, once committed."""
+        if not moods and not offers:
+            return []
+        write = Write(moods, offers)
+        self._queue.append(write)
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain())
+        # A caller given up on (cancelled) leaves its write to be stored all the same.
+        return await asyncio.shield(write.done)
+
+    async def close(self) -> None:
+        """Wait for what was handed over to be stored."""
+        if self._draining is not None:
+            await self._draining
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            try:
+                _settle(batch, await self._commit(batch))
+            except Exception as error:
+                if len(batch) == 1:
+                    _fail(batch[0], error)
+                    continue
+                log.warning("a batch of %d writes failed; storing them one by one", len(batch))
+                for write in batch:
+                    try:
+                        _settle([write], await self._commit([write]))
+                    except Exception as error:
+                        _fail(write, error)
+
+    async def _commit(self, batch: Sequence[Write]) -> list[int]:
+        moods = [row for write in batch for row in write.moods]
+        offers = [row for write in batch for row in write.offers]
+        # Core statements on the tables: the ORM's bulk machinery costs more than the SQL.
+        async with self.sessions() as session, session.begin():
+            connection = await session.connection()
+            if moods:
+                await connection.execute(insert(MOODS), moods)
+            if not offers:
+                return []
+            statement = insert(OFFERS).returning(OFFERS.c.id, sort_by_parameter_order=True)
+            return list((await connection.execute(statement, offers)).scalars())
+
+
+def _settle(batch: Sequence[Write], ids: list[int]) -> None:
+    """Hand each write its offers' ids (the batch's ids are in the writes' order)."""
+    start = 0
+    for write in batch:
+        end = start + len(write.offers)
+        if not write.done.done():
+            write.done.set_result(ids[start:end])
+        start = end
+
+
+def _fail(write: Write, error: Exception) -> None:
+    if not write.done.done():
+        write.done.set_exception(error)
