@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.config import Settings, get_settings
-from moodtune.emotion import CATEGORIES, DIM, GROUPS, NAMES_EN, NAMES_ZH, EmotionVector
+from moodtune.emotion import CATEGORIES, GROUPS, NAMES_EN, NAMES_ZH, EmotionVector
 from moodtune.emotion_engines.fusion import MAX_CONFIDENCE
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.storage import moods
@@ -74,24 +74,29 @@ def decayed_mood(stored: Sequence[StoredMood], now: datetime, half_life_hours: f
     weighted = [(m, w) for m, w in weighted if w > 0]
     if not weighted:
         return Reading.empty("mood", "decay", NO_RECENT_MOOD)
-    total = sum(w for _, w in weighted)
-    values = np.zeros(DIM)
-    for mood, weight in weighted:
-        values += EmotionVector(mood.vector).values * (weight / total)
+    weights = np.array([w for _, w in weighted]) / sum(w for _, w in weighted)
+    vectors = np.array([m.vector for m, _ in weighted], dtype=np.float64)
+    vectors /= vectors.sum(axis=1, keepdims=True)  # stored as float32: sums drift from 1
     confidence = 1.0 - math.prod(1.0 - w for _, w in weighted)
     evidence = tuple(
         Evidence(
             f"{m.kind}: {m.modality}",
-            w / total,
-            tuple(code for code, _ in EmotionVector(m.vector).top(3)),
+            float(share),
+            _strongest(vector),
             {"age_hours": round((now - m.created_at).total_seconds() / 3600, 2)},
         )
-        for m, w in reversed(weighted)
-        if w / total >= MIN_SHARE
+        for (m, _), share, vector in zip(weighted[::-1], weights[::-1], vectors[::-1], strict=True)
+        if share >= MIN_SHARE
     )
     return Reading(
-        EmotionVector(values), min(MAX_CONFIDENCE, confidence), evidence, "mood", "decay"
-    )
+        EmotionVector(weights @ vectors), min(MAX_CONFIDENCE, confidence), evidence, "mood",
+        "decay",
+    )  # fmt: skip
+
+
+def _strongest(vector: np.ndarray, n: int = 3) -> tuple[str, ...]:
+    """The codes of the n strongest categories (as EmotionVector.top, without its checks)."""
+    return tuple(CATEGORIES[i] for i in np.argsort(-vector, kind="stable")[:n] if vector[i] > 0)
 
 
 def _check_half_life(hours: float) -> None:

@@ -14,20 +14,22 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
 from moodtune.recommender.crowd import Crowd
-from moodtune.recommender.mood_state import horizon_start
+from moodtune.recommender.mood_state import StoredMood, horizon_start
 from moodtune.recommender.person_state import MAX_MOODS, Mood, PersonState
 from moodtune.storage import feedback, moods, persons, recommendations
 from moodtune.storage.batch_writer import BatchWriter
 from moodtune.storage.types import utc_now
 
 Key = tuple[str, str]  # (platform, user id)
+History = tuple[Sequence[StoredMood], Sequence[tuple[int, int]], Sequence[int]]
+NEW: History = ((), (), ())  # someone just met: nothing to read
 
 
 class People:
@@ -73,14 +75,13 @@ class People:
         start = horizon_start(now or utc_now(), self.settings)
         window = self.settings.repeat_window
         async with self.sessions() as session, session.begin():
-            person = await persons.get_or_create(session, *key, display_name, language)
-            stored = await moods.since(session, person.id, start, limit=MAX_MOODS)
-            votes = await feedback.votes(session, person.id)
-            recent = await recommendations.recent_track_ids(session, person.id, window)
+            person, found = await persons.find_or_create(session, *key, display_name, language)
+            history = await _history(session, person.id, start, window) if found else NEW
+        stored, votes, recent = history
         state = PersonState(
             person.id, person.mode, person.display_name,
             [Mood(m.vector, m.confidence, m.modality, m.kind, m.created_at) for m in stored],
-            votes, deque(recent, maxlen=window),
+            list(votes), deque(recent, maxlen=window),
         )  # fmt: skip
         self._keep(key, state)
         return state
@@ -122,3 +123,12 @@ class People:
 
 def _key(platform: str, user_id: str | int) -> Key:
     return platform, persons.check_identity(platform, user_id)
+
+
+async def _history(session: AsyncSession, person_id: int, start: datetime, window: int) -> History:
+    """Their moods since `start`, their thumbs, the tracks of their last `window` offers."""
+    return (
+        await moods.since(session, person_id, start, MAX_MOODS),
+        await feedback.votes(session, person_id),
+        await recommendations.recent_track_ids(session, person_id, window),
+    )

@@ -44,17 +44,30 @@ async def get_or_create(
     A changed display name is saved (people rename themselves; groups show who a track is
     for). Two messages racing to create the same person end with one row.
     """
+    person, _ = await find_or_create(session, platform, user_id, display_name, language)
+    return person
+
+
+async def find_or_create(
+    session: AsyncSession,
+    platform: str,
+    user_id: str | int,
+    display_name: str = "",
+    language: str | None = None,
+) -> tuple[Person, bool]:
+    """As get_or_create, and whether the person was found (False: new, nothing about them)."""
     display_name = clean_display_name(display_name)
     language = language[:MAX_LANGUAGE] if language else None
-    person = await get(session, platform, user_id) or await _create(
-        session, platform, user_id, display_name, language
-    )
+    person = await get(session, platform, user_id)
+    found = person is not None
+    if person is None:
+        person = await _create(session, platform, user_id, display_name, language)
     if display_name and person.display_name != display_name:
         person.display_name = display_name
     if person.language is None and language:
         person.language = language
     await session.flush()
-    return person
+    return person, found
 
 
 def clean_display_name(name: str) -> str:
