@@ -12,6 +12,10 @@ the two costs of the naive way (a full distance array, then a full argpartition)
   cores and, busy-waiting, turn a 1 ms query into 30 ms whenever the machine is loaded;
 - the survivors are re-scored in float64 from the original vectors, so the order does not
   depend on float32 rounding of the expansion.
+
+A catalog of one chunk or less (the bundled one has 1,616 tracks) skips that machinery:
+one product, one partition, excluded rows dropped by position. `nearest` answers in arrays,
+so a reply's 100 candidates cost no Python object each; `search` wraps them in objects.
 """
 
 from __future__ import annotations
@@ -79,31 +83,43 @@ class VectorIndex:
         self.vectors = vectors
         self.sq_norms = np.einsum("ij,ij->i", vectors, vectors)
         self._position = {int(t): i for i, t in enumerate(self.track_ids)}
+        self._rows = np.arange(len(self.track_ids))
 
     def __len__(self) -> int:
         return len(self.track_ids)
 
-    def search(
-        self, query: np.ndarray, k: int, exclude: Collection[int] = ()
-    ) -> list[Neighbour]:
+    def search(self, query: np.ndarray, k: int, exclude: Collection[int] = ()) -> list[Neighbour]:
         """The k nearest tracks to `query`, nearest first, leaving out `exclude` ids."""
+        ids, distances = self.nearest(query, k, exclude)
+        return [Neighbour(t, d) for t, d in zip(ids.tolist(), distances.tolist(), strict=True)]
+
+    def nearest(
+        self, query: np.ndarray, k: int, exclude: Collection[int] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`search` as two arrays: the track ids (int64) and their distances (float64)."""
         if k <= 0 or len(self) == 0:
-            return []
+            return np.empty(0, dtype=np.int64), np.empty(0)
         q = self._prepare_query(query)
-        excluded = np.fromiter(
-            (self._position[t] for t in exclude if t in self._position), dtype=np.int64
-        )
-        want = min(len(self), k + len(excluded))
-        rows = self._candidate_rows(q, want)
-        if len(excluded):
-            rows = rows[~np.isin(rows, excluded)]
+        excluded = self._excluded_rows(exclude)
+        if len(self) <= CHUNK_ROWS:
+            rows = self._one_chunk_rows(q, k, excluded)
+        else:
+            rows = self._candidate_rows(q, min(len(self), k + len(excluded)))
+            if len(excluded):
+                rows = rows[~np.isin(rows, excluded)]
         exact = self._exact_distances(q, rows)
         order = np.lexsort((self.track_ids[rows], exact))[:k]
-        return [Neighbour(int(self.track_ids[rows[i]]), float(exact[i])) for i in order]
+        return self.track_ids[rows[order]], exact[order]
+
+    def _excluded_rows(self, exclude: Collection[int]) -> np.ndarray:
+        if not exclude:  # the usual case: no generator, no lookups
+            return np.empty(0, dtype=np.int64)
+        position = self._position
+        return np.fromiter((position[t] for t in exclude if t in position), dtype=np.int64)
 
     def _prepare_query(self, query: np.ndarray) -> np.ndarray:
         q = np.asarray(query, dtype=np.float64).reshape(-1)
-        if q.shape != (DIM,) or not np.all(np.isfinite(q)):
+        if q.shape != (DIM,) or not np.isfinite(q).all():
             raise ValueError(f"a query is {DIM} finite numbers")
         if self.metric == "cosine":
             norm = np.linalg.norm(q)
@@ -122,6 +138,18 @@ class VectorIndex:
         rows = np.concatenate([p[0] for p in parts])
         scores = np.concatenate([p[1] for p in parts])
         return _best(rows, scores, k)
+
+    def _one_chunk_rows(self, q: np.ndarray, k: int, excluded: np.ndarray) -> np.ndarray:
+        """`_candidate_rows` for a catalog of one chunk, leaving out `excluded` rows: the
+        chunked scan's bookkeeping would cost more than the product itself."""
+        q32 = q.astype(np.float32)
+        q32 *= -2.0  # on the query, not the scores: 21 products, and exact (a power of two)
+        scores = self.vectors @ q32
+        scores += self.sq_norms
+        if not len(excluded):
+            return _best(self._rows, scores, k)
+        rows = np.delete(self._rows, excluded)
+        return _best(rows, scores[rows], k)
 
     def _scan(self, q: np.ndarray, start: int, stop: int, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Best rows of [start, stop) by the partial score ||x||² − 2·x·q (same order as d²)."""
@@ -145,7 +173,8 @@ class VectorIndex:
         return best_rows, best_scores
 
     def _exact_distances(self, q: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        diff = self.vectors[rows].astype(np.float64) - q
+        diff = self.vectors.take(rows, axis=0).astype(np.float64)
+        diff -= q
         squared = np.einsum("ij,ij->i", diff, diff)
         # Between unit vectors ||a − b||² = 2 − 2·cos, so this is the cosine distance 1 − cos.
         return squared / 2 if self.metric == "cosine" else np.sqrt(squared)

@@ -70,3 +70,31 @@ def test_bad_construction_is_rejected() -> None:
         VectorIndex(np.arange(3), np.ones((2, 21)))
     with pytest.raises(ValueError, match="metric"):
         VectorIndex(np.arange(2), np.ones((2, 21)), "manhattan")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n", [300, CHUNK_ROWS, CHUNK_ROWS + 5])  # one product, and the scan
+def test_exclusions_are_exact_on_both_paths(n: int) -> None:
+    rng = np.random.default_rng(n)
+    vectors = rng.dirichlet(np.full(21, 0.3), size=n)
+    vectors[n // 2 : n // 2 + 20] = vectors[:20]  # exact ties, broken by id
+    ids = rng.permutation(n * 2)[:n]
+    index = VectorIndex(ids, vectors)
+    q = vectors[3]
+    nearest = [int(t) for t in index.nearest(q, 300)[0]]
+    exclude = [*nearest[:40:2], nearest[0], -1]  # repeats and unknown ids are harmless
+    keep = ~np.isin(ids, exclude)
+    want_ids, want_d = brute_force(ids[keep], vectors[keep].astype(np.float32), q, 100, "euclidean")
+    got_ids, got_d = index.nearest(q, 100, exclude)
+    assert got_ids.tolist() == want_ids
+    np.testing.assert_allclose(got_d, want_d, atol=1e-6)
+    assert [(g.track_id, g.distance) for g in index.search(q, 100, set(exclude))] == list(
+        zip(got_ids.tolist(), got_d.tolist(), strict=True)
+    )
+
+
+def test_excluding_all_but_a_few_returns_the_few() -> None:
+    index = VectorIndex(np.arange(50), np.random.default_rng(0).dirichlet(np.ones(21), size=50))
+    ids, distances = index.nearest(np.full(21, 1 / 21), 10, exclude=set(range(47)))
+    assert sorted(ids.tolist()) == [47, 48, 49] and len(distances) == 3
+    assert index.nearest(np.full(21, 1 / 21), 10, exclude=range(50))[0].tolist() == []
+    assert ids.dtype == np.int64 and distances.dtype == np.float64
