@@ -31,9 +31,7 @@ def explain(
     mood: EmotionVector, track: TrackInfo, reasons: Reasons = Reasons(), language: str = "en"
 ) -> str:
     zh = language.startswith("zh")
-    shared = np.minimum(mood.values, track.vector)
-    codes = [CATEGORIES[i] for i in np.argsort(-shared)[:2] if shared[i] > 0.02]
-    names = ("、" if zh else " & ").join(describe(c, language) for c in codes)
+    names = ("、" if zh else " & ").join(describe(c, language) for c in _shared(mood, track))
     if zh:
         parts = [f"契合你的{names}" if names else "情绪最接近"]
     else:
@@ -49,6 +47,15 @@ def explain(
     if reasons.crowd_votes >= CROWD_VOTES and reasons.crowd >= CROWD_LIKED:
         parts.append("同样心情的人喜欢" if zh else "liked by others in this mood")
     return " · ".join(parts)
+
+
+def _shared(mood: EmotionVector, track: TrackInfo) -> list[str]:
+    """The (at most two) strongest feelings the mood and the track share."""
+    shared = np.minimum(mood.values, track.vector)
+    top = (-shared).argsort()[:2]
+    return [
+        CATEGORIES[i] for i, v in zip(top.tolist(), shared[top].tolist(), strict=True) if v > 0.02
+    ]
 
 
 def _taste(track: TrackInfo, reasons: Reasons, zh: bool) -> str:

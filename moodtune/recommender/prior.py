@@ -78,6 +78,8 @@ class GlobalPrior:
         self, track_ids: Sequence[int], mood: EmotionVector
     ) -> tuple[np.ndarray, np.ndarray]:
         """Thumbs up and down on each track, each weighed by its mood's likeness to `mood`."""
+        if not self._up and not self._down:  # nobody voted yet: no per-track look-ups
+            return np.zeros(len(track_ids)), np.zeros(len(track_ids))
         query = group_direction(mood.values)
         zero = np.zeros(N_GROUPS)
         up = np.array([self._up.get(t, zero) for t in track_ids]).reshape(-1, N_GROUPS)

@@ -22,7 +22,7 @@ this module decides. The offline simulation runs the very same functions.
 from __future__ import annotations
 
 import functools
-from collections import Counter
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +31,6 @@ import numpy as np
 from moodtune.emotion import EmotionVector
 from moodtune.recommender import modes
 from moodtune.recommender.explain import Reasons, explain
-from moodtune.recommender.index import Neighbour
 from moodtune.recommender.prior import PRIOR_VOTES, GlobalPrior
 from moodtune.recommender.prior import effects as crowd_effects
 from moodtune.recommender.taste import Taste, labels_of
@@ -58,32 +57,37 @@ class Pick:
     mood: EmotionVector | None = None  # the mood (or the lift step) this track answers
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Slot:
-    """One track to pick: its target mood and the nearest candidates for it."""
+    """One track to pick: its target mood and the nearest candidates for it, nearest first
+    (as arrays: a reply looks at ~100 candidates and picks a handful)."""
 
     query: EmotionVector
-    neighbours: tuple[Neighbour, ...]
+    track_ids: np.ndarray  # int64
+    distances: np.ndarray  # float64, the index's metric
 
 
 def candidates(
     catalog: CatalogIndex, queries: Sequence[EmotionVector], excluded: Collection[int] = ()
 ) -> list[Slot]:
     """A slot per query; queries that repeat (a match) share one search and one pool."""
-    wanted = Counter(q.values.tobytes() for q in queries)
-    found: dict[bytes, tuple[Neighbour, ...]] = {}
+    keys = [q.values.tobytes() for q in queries]
+    found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
     slots = []
-    for query in queries:
-        key = query.values.tobytes()
+    for query, key in zip(queries, keys, strict=True):
         if key not in found:
-            pool = max(MIN_POOL, POOL_PER_PICK * wanted[key])
-            found[key] = tuple(catalog.index.search(query.values, pool, excluded))
-        slots.append(Slot(query, found[key]))
+            pool = max(MIN_POOL, POOL_PER_PICK * keys.count(key))
+            found[key] = catalog.index.nearest(query.values, pool, excluded)
+        slots.append(Slot(query, *found[key]))
     return slots
 
 
 def candidate_ids(slots: Sequence[Slot]) -> list[int]:
-    return list(dict.fromkeys(n.track_id for slot in slots for n in slot.neighbours))
+    """Every slot's candidates once, in order of first appearance."""
+    pools = {id(s.track_ids): s.track_ids for s in slots}  # a match's slots share one pool
+    if len(pools) == 1:  # one search's ids are distinct already
+        return next(iter(pools.values())).tolist()
+    return list(dict.fromkeys(itertools.chain.from_iterable(p.tolist() for p in pools.values())))
 
 
 def recommend(
@@ -121,45 +125,72 @@ def rerank(
     """One pick per slot (slots whose candidates ran out are skipped), in slot order."""
     taste = taste or Taste()
     prior = prior or GlobalPrior()
-    ids = candidate_ids(slots)
-    tracks = [catalog.tracks[t] for t in ids]
-    personal = _personal(tracks, taste)
+    personal = _personal(catalog, slots, taste)
     steps = len(slots) if len({s.query.values.tobytes() for s in slots}) > 1 else 1
-    ranked: dict[bytes, list[tuple[float, Neighbour, float, float]]] = {}
+    ranked: dict[bytes, _Ranked] = {}
     picks: list[Pick] = []
-    per_artist: Counter[str] = Counter()
+    per_artist: dict[str, int] = {}
     taken: set[int] = set()
     for step, slot in enumerate(slots):
         key = slot.query.values.tobytes()
         if key not in ranked:
             ranked[key] = _ranked(slot, personal, prior, catalog.index.metric, rng)
-        for score, neighbour, crowd, votes in ranked[key]:
-            track = catalog.tracks[neighbour.track_id]
-            names = [a.casefold() for a in track.artists]
-            if track.id in taken or any(per_artist[n] >= max_per_artist for n in names):
-                continue
-            taken.add(track.id)
-            per_artist.update(names)
-            reasons = Reasons(
-                taste.artist_affinity(track), taste.genre_affinity(track),
-                taste.tag_affinity(track), crowd, votes, step, steps,
-            )  # fmt: skip
-            why = explain(slot.query, track, reasons, language)
-            picks.append(Pick(track, neighbour.distance, score, why, slot.query))
-            break
+        best = ranked[key]
+        i = _first_allowed(best.ids, catalog, taken, per_artist, max_per_artist)
+        if i is None:
+            continue
+        track = catalog.tracks[best.ids[i]]
+        crowd, votes = float(best.means[i]), float(best.votes[i])
+        reasons = Reasons(*_affinities(taste, track), crowd, votes, step, steps)
+        why = explain(slot.query, track, reasons, language)
+        distance, score = float(best.distances[i]), float(best.scores[i])
+        picks.append(Pick(track, distance, score, why, slot.query))
     return picks
 
 
-def _personal(tracks: Sequence[TrackInfo], taste: Taste) -> dict[int, float]:
-    """Each track's log-odds of a 👍 from the person's taste, above their usual rate.
+def _first_allowed(
+    ids: list[int],
+    catalog: CatalogIndex,
+    taken: set[int],
+    per_artist: dict[str, int],
+    max_per_artist: int,
+) -> int | None:
+    """The position of the best candidate not taken yet whose artists are not at the limit
+    (then taken, its artists counted), or None when every candidate is ruled out."""
+    for i, track_id in enumerate(ids):
+        if track_id in taken:
+            continue
+        names = [a.casefold() for a in catalog.tracks[track_id].artists]
+        if any(per_artist.get(n, 0) >= max_per_artist for n in names):
+            continue
+        taken.add(track_id)
+        for name in names:
+            per_artist[name] = per_artist.get(name, 0) + 1
+        return i
+    return None
 
-    Labels the person never rated add exactly 0, so only rated ones are looked up."""
+
+def _affinities(taste: Taste, track: TrackInfo) -> tuple[float, float, float]:
+    """The person's affinity for the track's artists, genre and tags (for the reasons)."""
+    if not taste.counts:  # nothing rated: every label is as good as anything, 0
+        return 0.0, 0.0, 0.0
+    return taste.artist_affinity(track), taste.genre_affinity(track), taste.tag_affinity(track)
+
+
+def _personal(catalog: CatalogIndex, slots: Sequence[Slot], taste: Taste) -> dict[int, float]:
+    """Each candidate's log-odds of a 👍 from the person's taste, above their usual rate.
+
+    Labels the person never rated add exactly 0, so only rated ones are looked up, and a
+    person who rated nothing needs no look-up at all (an empty dict: 0 for every track)."""
     rated = taste.rated_effects
+    if not rated and not taste.liked:
+        return {}
     effects = {}
-    for track in tracks:
+    for track_id in candidate_ids(slots):
+        track = catalog.tracks[track_id]
         plan = _label_weights(track.artists, track.genre, track.tags)
         effect = sum(weight * rated[name] for name, weight in plan if name in rated)
-        effects[track.id] = effect + (LIKED_BONUS if track.id in taste.liked else 0.0)
+        effects[track_id] = effect + (LIKED_BONUS if track_id in taste.liked else 0.0)
     return effects
 
 
@@ -176,25 +207,38 @@ def _label_weights(
     )
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Ranked:
+    """A slot's candidates best first: ids, and per candidate its distance, score, and the
+    crowd's posterior mean and votes."""
+
+    ids: list[int]
+    distances: np.ndarray
+    scores: np.ndarray
+    means: np.ndarray
+    votes: np.ndarray
+
+
 def _ranked(
     slot: Slot,
     personal: dict[int, float],
     prior: GlobalPrior,
     metric: str,
     rng: np.random.Generator | None,
-) -> list[tuple[float, Neighbour, float, float]]:
-    """The slot's candidates best first: (score, neighbour, crowd mean, crowd votes)."""
-    if not slot.neighbours:
-        return []
-    ids = [n.track_id for n in slot.neighbours]
-    distance = np.array([n.distance for n in slot.neighbours])
+) -> _Ranked:
+    """The slot's candidates ordered by score (ties: lower id first)."""
+    ids, distance = slot.track_ids, slot.distances
+    if not len(ids):
+        return _Ranked([], distance, distance, distance, distance)
     if metric == "cosine":  # 1 − cos → the chord between unit vectors, a Euclidean length
         distance = np.sqrt(2 * distance)
-    alpha, beta, base = prior.posterior(ids, slot.query)
+    id_list = ids.tolist()
+    alpha, beta, base = prior.posterior(id_list, slot.query)
     crowd = crowd_effects(alpha, beta, base, rng)
-    scores = (
-        np.array([personal[t] for t in ids]) + CROWD_WEIGHT * crowd - DISTANCE_WEIGHT * distance
-    )
+    taste = np.array([personal[t] for t in id_list]) if personal else np.zeros(len(ids))
+    scores = taste + CROWD_WEIGHT * crowd - DISTANCE_WEIGHT * distance
     means, votes = alpha / (alpha + beta), alpha + beta - PRIOR_VOTES
     order = np.lexsort((ids, -scores))
-    return [(float(scores[i]), slot.neighbours[i], float(means[i]), float(votes[i])) for i in order]
+    return _Ranked(
+        ids[order].tolist(), slot.distances[order], scores[order], means[order], votes[order]
+    )

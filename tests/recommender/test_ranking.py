@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from moodtune.emotion import INDEX, EmotionVector
+from moodtune.recommender import modes
 from moodtune.recommender.prior import GlobalPrior
-from moodtune.recommender.ranking import recommend
+from moodtune.recommender.ranking import candidate_ids, candidates, recommend, rerank
 from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
 
@@ -204,3 +205,23 @@ def test_lift_mode_moves_step_by_step_toward_content(wide_catalog: CatalogIndex)
     track_valences = [EmotionVector(p.track.vector).valence_arousal()[0] for p in picks]
     assert track_valences[-1] > track_valences[0]
     assert len(set(ids(picks))) == 5
+
+
+def test_candidates_are_shared_by_a_match_and_listed_once(wide_catalog: CatalogIndex) -> None:
+    match = candidates(wide_catalog, modes.queries("match", SAD, 5), excluded={1, 2})
+    assert all(s.track_ids is match[0].track_ids for s in match)  # one search, one pool
+    assert candidate_ids(match) == match[0].track_ids.tolist()
+    assert len(match[0].track_ids) == 100 and not {1, 2} & set(candidate_ids(match))
+    lift = candidates(wide_catalog, modes.queries("lift", SAD, 5))
+    every = [t for s in lift for t in s.track_ids.tolist()]
+    assert candidate_ids(lift) == list(dict.fromkeys(every))
+
+
+def test_an_unrated_taste_and_an_empty_crowd_change_nothing(wide_catalog: CatalogIndex) -> None:
+    slots = candidates(wide_catalog, modes.queries("lift", GLOOMY, 5))
+    plain = rerank(wide_catalog, slots)
+    unrated = Taste(base_rate=0.3)  # a person who rated nothing in this catalog
+    same = rerank(wide_catalog, slots, unrated, GlobalPrior())
+    assert [(p.track.id, p.score, p.why) for p in same] == [
+        (p.track.id, p.score, p.why) for p in plain
+    ]
