@@ -69,7 +69,8 @@ class Engines:
             jobs.append(self.photo.analyze(inputs.photo))
         if inputs.voice is not None:
             jobs.append(self.voice.analyze(inputs.voice))
-        readings = tuple(await asyncio.gather(*jobs))
+        # One modality (most messages) is awaited as it is: gather would wrap it in a task.
+        readings = (await jobs[0],) if len(jobs) == 1 else tuple(await asyncio.gather(*jobs))
         # One valid reading stands as it is (its words, faces, cues as evidence); anything
         # else goes through fusion, which also drops a malformed reading at the boundary.
         valid = checked(readings)
