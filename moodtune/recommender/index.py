@@ -84,6 +84,10 @@ class VectorIndex:
         self.sq_norms = np.einsum("ij,ij->i", vectors, vectors)
         self._position = {int(t): i for i, t in enumerate(self.track_ids)}
         self._rows = np.arange(len(self.track_ids))
+        # A catalog of one chunk is also kept by column: BLAS multiplies a query into a
+        # (21, n) matrix about twice as fast as into an (n, 21) one (≤ 2.75 MB more).
+        small = len(vectors) <= CHUNK_ROWS
+        self._columns = np.ascontiguousarray(vectors.T if small else vectors[:0].T)
 
     def __len__(self) -> int:
         return len(self.track_ids)
@@ -144,7 +148,7 @@ class VectorIndex:
         chunked scan's bookkeeping would cost more than the product itself."""
         q32 = q.astype(np.float32)
         q32 *= -2.0  # on the query, not the scores: 21 products, and exact (a power of two)
-        scores = self.vectors @ q32
+        scores = q32 @ self._columns
         scores += self.sq_norms
         if not len(excluded):
             return _best(self._rows, scores, k)
