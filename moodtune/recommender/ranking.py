@@ -72,14 +72,12 @@ def candidates(
 ) -> list[Slot]:
     """A slot per query; queries that repeat (a match) share one search and one pool."""
     keys = [q.values.tobytes() for q in queries]
-    found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-    slots = []
+    found: dict[bytes, Slot] = {}
     for query, key in zip(queries, keys, strict=True):
         if key not in found:
             pool = max(MIN_POOL, POOL_PER_PICK * keys.count(key))
-            found[key] = catalog.index.nearest(query.values, pool, excluded)
-        slots.append(Slot(query, *found[key]))
-    return slots
+            found[key] = Slot(query, *catalog.index.nearest(query.values, pool, excluded))
+    return [found[key] for key in keys]
 
 
 def candidate_ids(slots: Sequence[Slot]) -> list[int]:
@@ -139,11 +137,12 @@ def rerank(
         i = _first_allowed(best.ids, catalog, taken, per_artist, max_per_artist)
         if i is None:
             continue
-        track = catalog.tracks[best.ids[i]]
-        crowd, votes = float(best.means[i]), float(best.votes[i])
-        reasons = Reasons(*_affinities(taste, track), crowd, votes, step, steps)
+        track, j = catalog.tracks[best.ids[i]], best.order[i]
+        alpha, beta = float(best.alpha[j]), float(best.beta[j])  # the crowd's posterior
+        votes = alpha + beta - PRIOR_VOTES
+        reasons = Reasons(*_affinities(taste, track), alpha / (alpha + beta), votes, step, steps)
         why = explain(slot.query, track, reasons, language)
-        distance, score = float(best.distances[i]), float(best.scores[i])
+        distance, score = float(slot.distances[j]), float(best.scores[j])
         picks.append(Pick(track, distance, score, why, slot.query))
     return picks
 
@@ -209,14 +208,14 @@ def _label_weights(
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Ranked:
-    """A slot's candidates best first: ids, and per candidate its distance, score, and the
-    crowd's posterior mean and votes."""
+    """A slot's candidate ids best first, and where each stands in the slot (`order`) to
+    read its score and the crowd's Beta posterior, in the slot's order, for the few picked."""
 
     ids: list[int]
-    distances: np.ndarray
+    order: list[int]
     scores: np.ndarray
-    means: np.ndarray
-    votes: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
 
 
 def _ranked(
@@ -229,7 +228,7 @@ def _ranked(
     """The slot's candidates ordered by score (ties: lower id first)."""
     ids, distance = slot.track_ids, slot.distances
     if not len(ids):
-        return _Ranked([], distance, distance, distance, distance)
+        return _Ranked([], [], distance, distance, distance)
     if metric == "cosine":  # 1 − cos → the chord between unit vectors, a Euclidean length
         distance = np.sqrt(2 * distance)
     id_list = ids.tolist()
@@ -237,8 +236,5 @@ def _ranked(
     crowd = crowd_effects(alpha, beta, base, rng)
     taste = np.array([personal[t] for t in id_list]) if personal else np.zeros(len(ids))
     scores = taste + CROWD_WEIGHT * crowd - DISTANCE_WEIGHT * distance
-    means, votes = alpha / (alpha + beta), alpha + beta - PRIOR_VOTES
     order = np.lexsort((ids, -scores))
-    return _Ranked(
-        ids[order].tolist(), slot.distances[order], scores[order], means[order], votes[order]
-    )
+    return _Ranked(ids[order].tolist(), order.tolist(), scores, alpha, beta)
