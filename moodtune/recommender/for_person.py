@@ -62,7 +62,7 @@ async def recommend_for_person(
         person.add_mood(Mood(row["vector"], row["confidence"], row["modality"], kind, now))
         mood_rows.append(row)
     stored = person.moods_since(horizon_start(now, settings))
-    mood = decayed_mood(stored, now, settings.mood_half_life_hours)
+    mood = decayed_mood(stored, now, settings.mood_half_life_hours, explain=False)
     picks = await _pick(people, person, mood, catalog, settings, language, rng)
     return await _store(people, person, mood_rows, picks, chat_id)
 

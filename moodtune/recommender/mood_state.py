@@ -59,8 +59,11 @@ def decay_weight(age: timedelta, half_life_hours: float) -> float:
     return 0.5 ** (hours / half_life_hours)
 
 
-def decayed_mood(stored: Sequence[StoredMood], now: datetime, half_life_hours: float) -> Reading:
-    """The mood now from stored moods (any order); Reading.empty when none counts."""
+def decayed_mood(
+    stored: Sequence[StoredMood], now: datetime, half_life_hours: float, explain: bool = True
+) -> Reading:
+    """The mood now from stored moods (any order); Reading.empty when none counts. With
+    `explain`, its evidence says which moods it is made of (the bot's replies skip that)."""
     _check_half_life(half_life_hours)
     ordered = sorted(stored, key=lambda m: m.created_at)
     corrections = [i for i, m in enumerate(ordered) if m.kind == "correction"]
@@ -86,7 +89,7 @@ def decayed_mood(stored: Sequence[StoredMood], now: datetime, half_life_hours: f
             {"age_hours": round((now - m.created_at).total_seconds() / 3600, 2)},
         )
         for (m, _), share, vector in zip(weighted[::-1], weights[::-1], vectors[::-1], strict=True)
-        if share >= MIN_SHARE
+        if explain and share >= MIN_SHARE
     )
     return Reading(
         EmotionVector(weights @ vectors), min(MAX_CONFIDENCE, confidence), evidence, "mood",

@@ -56,6 +56,14 @@ def test_a_reading_one_half_life_old_weighs_half() -> None:
     assert mood.evidence[0].detail["age_hours"] == 0
 
 
+def test_without_explaining_the_mood_is_the_same_and_carries_no_evidence() -> None:
+    stored = [Stored(JOY.values, 0.8, ago(6)), Stored(SORROW.values, 0.6, ago(1))]
+    explained = decayed_mood(stored, NOW, 6)
+    bare = decayed_mood(stored, NOW, 6, explain=False)
+    assert bare.vector == explained.vector and bare.confidence == explained.confidence
+    assert bare.evidence == () and len(explained.evidence) == 2
+
+
 def test_a_mood_carries_across_messages_and_fades() -> None:
     stored = [Stored(SORROW.values, 0.9, ago(1))]
     assert share(decayed_mood(stored, NOW, 6), "NB") == 1.0
