@@ -91,6 +91,9 @@ class GlobalPrior:
     ) -> tuple[np.ndarray, np.ndarray, float]:
         """Beta(α, β) of each track's thumbs-up probability in this mood, and the base rate
         they are centred on: how these tracks fare together in this mood (smoothed)."""
+        if not self._up and not self._down:  # nobody voted yet: base (0 + B/2) / (0 + B)
+            pseudo = np.full(len(track_ids), PRIOR_VOTES / 2)
+            return pseudo, pseudo.copy(), 0.5
         up, down = self.counts(track_ids, mood)
         base = (up.sum() + BASE_VOTES / 2) / (up.sum() + down.sum() + BASE_VOTES)
         return PRIOR_VOTES * base + up, PRIOR_VOTES * (1 - base) + down, base
