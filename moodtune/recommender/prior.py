@@ -40,16 +40,20 @@ MEMBERSHIP = _membership()
 def group_direction(mood: np.ndarray) -> np.ndarray:
     """A mood's group shares as a unit vector (zero for the zero mood)."""
     shares = np.asarray(mood, dtype=np.float64) @ MEMBERSHIP
-    norm = np.linalg.norm(shares)
+    norm = np.sqrt(shares.dot(shares))  # what np.linalg.norm computes, minus its checks
     return shares / norm if norm > 0 else shares
 
 
 class GlobalPrior:
-    """Thumbs by everyone, per track, in group-share space; updated one thumb at a time."""
+    """Thumbs by everyone, per track, in group-share space; updated one thumb at a time.
+
+    Each track with thumbs has a row in two matrices (its 👍 and its 👎 summed); row 0 stays
+    zero for the tracks nobody rated, so a reply's candidates are gathered by one index."""
 
     def __init__(self) -> None:
-        self._up: dict[int, np.ndarray] = {}
-        self._down: dict[int, np.ndarray] = {}
+        self._row: dict[int, int] = {}
+        self._up = np.zeros((1, N_GROUPS))
+        self._down = np.zeros((1, N_GROUPS))
 
     @classmethod
     def from_thumbs(cls, thumbs: Iterable[tuple[int, np.ndarray, int]]) -> GlobalPrior:
@@ -60,42 +64,45 @@ class GlobalPrior:
         return prior
 
     def add(self, track_id: int, mood: np.ndarray, value: int) -> None:
-        table = self._up if value > 0 else self._down
-        direction = group_direction(mood)
-        if track_id in table:
-            table[track_id] += direction
-        else:
-            table[track_id] = direction.copy()
+        row = self._row.get(track_id) or self._new_row(track_id)  # rows start at 1
+        (self._up if value > 0 else self._down)[row] += group_direction(mood)
 
     def replace(self, track_id: int, thumbs: Iterable[tuple[np.ndarray, int]]) -> None:
         """The track's thumbs, (mood answered, +1/−1) pairs, in place of what it had."""
-        self._up.pop(track_id, None)
-        self._down.pop(track_id, None)
+        row = self._row.get(track_id)
+        if row is not None:
+            self._up[row] = self._down[row] = 0.0
         for mood, value in thumbs:
             self.add(track_id, mood, value)
+
+    def _new_row(self, track_id: int) -> int:
+        row = self._row[track_id] = len(self._row) + 1
+        if row == len(self._up):  # full: twice the rows, so adding stays cheap on average
+            self._up = np.concatenate([self._up, np.zeros_like(self._up)])
+            self._down = np.concatenate([self._down, np.zeros_like(self._down)])
+        return row
 
     def counts(
         self, track_ids: Sequence[int], mood: EmotionVector
     ) -> tuple[np.ndarray, np.ndarray]:
         """Thumbs up and down on each track, each weighed by its mood's likeness to `mood`."""
-        if not self._up and not self._down:  # nobody voted yet: no per-track look-ups
+        if not self._row:  # nobody voted yet: no per-track look-ups
             return np.zeros(len(track_ids)), np.zeros(len(track_ids))
         query = group_direction(mood.values)
-        zero = np.zeros(N_GROUPS)
-        up = np.array([self._up.get(t, zero) for t in track_ids]).reshape(-1, N_GROUPS)
-        down = np.array([self._down.get(t, zero) for t in track_ids]).reshape(-1, N_GROUPS)
-        return up @ query, down @ query
+        rows = np.array([self._row.get(t, 0) for t in track_ids], dtype=np.intp)
+        return self._up.take(rows, axis=0) @ query, self._down.take(rows, axis=0) @ query
 
     def posterior(
         self, track_ids: Sequence[int], mood: EmotionVector
     ) -> tuple[np.ndarray, np.ndarray, float]:
         """Beta(α, β) of each track's thumbs-up probability in this mood, and the base rate
         they are centred on: how these tracks fare together in this mood (smoothed)."""
-        if not self._up and not self._down:  # nobody voted yet: base (0 + B/2) / (0 + B)
+        if not self._row:  # nobody voted yet: the base rate is (0 + B/2) / (0 + B)
             pseudo = np.full(len(track_ids), PRIOR_VOTES / 2)
             return pseudo, pseudo.copy(), 0.5
         up, down = self.counts(track_ids, mood)
-        base = (up.sum() + BASE_VOTES / 2) / (up.sum() + down.sum() + BASE_VOTES)
+        ups = up.sum()
+        base = (ups + BASE_VOTES / 2) / (ups + down.sum() + BASE_VOTES)
         return PRIOR_VOTES * base + up, PRIOR_VOTES * (1 - base) + down, base
 
     def effects(
