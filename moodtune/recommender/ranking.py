@@ -73,11 +73,14 @@ def candidates(
     """A slot per query; queries that repeat (a match) share one search and one pool."""
     keys = [q.values.tobytes() for q in queries]
     found: dict[bytes, Slot] = {}
+    slots = []
     for query, key in zip(queries, keys, strict=True):
         if key not in found:
             pool = max(MIN_POOL, POOL_PER_PICK * keys.count(key))
             found[key] = Slot(query, *catalog.index.nearest(query.values, pool, excluded))
-    return [found[key] for key in keys]
+        slot = found[key]  # a match repeats one query object: one Slot serves it
+        slots.append(slot if slot.query is query else Slot(query, slot.track_ids, slot.distances))
+    return slots
 
 
 def candidate_ids(slots: Sequence[Slot]) -> list[int]:

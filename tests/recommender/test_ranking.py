@@ -212,7 +212,9 @@ def test_candidates_are_shared_by_a_match_and_listed_once(wide_catalog: CatalogI
     assert all(s.track_ids is match[0].track_ids for s in match)  # one search, one pool
     assert candidate_ids(match) == match[0].track_ids.tolist()
     assert len(match[0].track_ids) == 100 and not {1, 2} & set(candidate_ids(match))
-    lift = candidates(wide_catalog, modes.queries("lift", SAD, 5))
+    steps = modes.queries("lift", SAD, 12)  # the last steps reach the target: equal moods
+    lift = candidates(wide_catalog, steps)
+    assert all(s.query is step for s, step in zip(lift, steps, strict=True))
     every = [t for s in lift for t in s.track_ids.tolist()]
     assert candidate_ids(lift) == list(dict.fromkeys(every))
 
