@@ -59,15 +59,24 @@ class People:
         if task is None:  # one read per person, however many of their messages wait for it
             task = asyncio.create_task(self._read(key, display_name, language, now))
             self._loading[key] = task
-            task.add_done_callback(lambda _: self._loading.pop(key, None))
+            task.add_done_callback(lambda done: self._read_done(key, done))
         return await asyncio.shield(task)
 
     def _usable(self, state: PersonState, display_name: str) -> bool:
+        """Whether the state in memory will do. A re-read (to save a new name, or to see
+        what another process wrote) waits until none of their messages is being stored:
+        reading then could miss that message's mood and offers."""
+        if state.writing > 0:
+            return True
         name = persons.clean_display_name(display_name)
-        if name and name != state.display_name:
-            return False  # re-read: that saves the new name
         age = time.monotonic() - state.loaded_at
-        return age <= self.settings.person_cache_seconds or state.writing > 0
+        return (
+            not (name and name != state.display_name) and age <= self.settings.person_cache_seconds
+        )
+
+    def _read_done(self, key: Key, task: asyncio.Task[PersonState]) -> None:
+        if self._loading.get(key) is task:
+            del self._loading[key]
 
     async def _read(
         self, key: Key, display_name: str, language: str | None, now: datetime | None
@@ -83,18 +92,29 @@ class People:
             [Mood(m.vector, m.confidence, m.modality, m.kind, m.created_at) for m in stored],
             list(votes), deque(recent, maxlen=window),
         )  # fmt: skip
-        self._keep(key, state)
+        if self._loading.get(key) is asyncio.current_task():  # not forgotten meanwhile
+            self._keep(key, state)
         return state
 
     def _keep(self, key: Key, state: PersonState) -> None:
+        """Keep the state; over the bound, the least recently seen go, except this one and
+        those being stored right now (a re-read could miss their message)."""
         self._states[key] = state
         self._states.move_to_end(key)
-        while len(self._states) > self.settings.person_cache_size:
-            self._states.popitem(last=False)
+        for _ in range(len(self._states)):
+            if len(self._states) <= self.settings.person_cache_size:
+                break
+            oldest, kept = next(iter(self._states.items()))
+            if kept.writing or oldest == key:
+                self._states.move_to_end(oldest)
+            else:
+                del self._states[oldest]
 
     async def forgot(self, platform: str, user_id: str | int, rated: Iterable[int]) -> None:
         """After /forget: nothing of theirs in memory, their thumbs gone from the crowd's."""
-        self._states.pop(_key(platform, user_id), None)
+        key = _key(platform, user_id)
+        self._states.pop(key, None)
+        self._loading.pop(key, None)  # a read under way keeps what it found out of memory
         for track_id in rated:
             await self.crowd.reread(track_id)
 

@@ -31,6 +31,10 @@ OFFERS = Recommendation.__table__
 MAX_BATCH = 256  # writes per transaction: bounds its time and its statements' size
 
 
+class WriterStoppedError(RuntimeError):
+    """The writer was stopped (the bot shutting down) before a write was stored."""
+
+
 @dataclass
 class Write:
     """One message's rows (see moods.mood_row, recommendations.offer_rows)."""
@@ -46,6 +50,7 @@ class BatchWriter:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
         self._queue: list[Write] = []
+        self._batch: list[Write] = []  # being stored
         self._draining: asyncio.Task[None] | None = None
 
     async def write(
@@ -58,17 +63,29 @@ class BatchWriter:
         self._queue.append(write)
         if self._draining is None or self._draining.done():
             self._draining = asyncio.create_task(self._drain())
-        # A caller given up on (cancelled) leaves its write to be stored all the same.
-        return await asyncio.shield(write.done)
+            self._draining.add_done_callback(self._stopped)
+        try:
+            return await asyncio.shield(write.done)
+        except asyncio.CancelledError:  # the write is stored all the same, or its error logged
+            write.done.add_done_callback(_log_failure)
+            raise
 
     async def close(self) -> None:
         """Wait for what was handed over to be stored."""
         if self._draining is not None:
             await self._draining
 
+    def _stopped(self, draining: asyncio.Task[None]) -> None:
+        """Cancelled (the bot shutting down), even before it began: nobody waits forever."""
+        if draining.cancelled():
+            stopped = WriterStoppedError("the bot stopped before this message was stored")
+            for write in [*self._batch, *self._queue]:
+                _fail(write, stopped)
+
     async def _drain(self) -> None:
         while self._queue:
-            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            self._batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            batch = self._batch
             try:
                 _settle(batch, await self._commit(batch))
             except Exception as error:
@@ -109,3 +126,9 @@ def _settle(batch: Sequence[Write], ids: list[int]) -> None:
 def _fail(write: Write, error: Exception) -> None:
     if not write.done.done():
         write.done.set_exception(error)
+
+
+def _log_failure(done: asyncio.Future[list[int]]) -> None:
+    """For a write whose caller gave up: its failure is said somewhere (and retrieved)."""
+    if not done.cancelled() and (error := done.exception()) is not None:
+        log.warning("a message given up on could not be stored: %s", error)

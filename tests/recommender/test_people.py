@@ -234,3 +234,27 @@ async def test_a_failed_write_drops_the_state(
     fresh = await people.get("local", "ann")
     assert fresh is not state and (fresh.moods, list(fresh.recent)) == ([], [])
     assert len(await _message(people, fresh, catalog)) == 5  # and the bot goes on
+
+
+async def test_a_person_being_stored_is_neither_evicted_nor_re_read(
+    session_factory: Sessions,
+) -> None:
+    people = People(session_factory, Settings(person_cache_size=1))
+    ann = await people.get("telegram", 1, "Ann")
+    ann.writing += 1  # one of Ann's messages is being stored
+    bo = await people.get("telegram", 2, "Bo")
+    assert await people.get("telegram", 1, "Ann Lee") is ann  # kept, and not re-read yet
+    ann.writing -= 1
+    assert await people.get("telegram", 2, "Bo") is bo
+    assert await people.get("telegram", 1, "Ann Lee") is not ann  # now the name is saved
+
+
+async def test_forgetting_during_a_first_read_keeps_nothing_in_memory(
+    session_factory: Sessions,
+) -> None:
+    people = People(session_factory, Settings())
+    reading_ann = asyncio.create_task(people.get("local", "ann"))
+    await asyncio.sleep(0)  # the read has started
+    await people.forgot("local", "ann", rated=())
+    first = await reading_ann
+    assert await people.get("local", "ann") is not first  # read afresh, not the old one

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.emotion import EmotionVector
 from moodtune.storage import moods, persons, recommendations, tracks
-from moodtune.storage.batch_writer import MAX_BATCH, BatchWriter
+from moodtune.storage.batch_writer import MAX_BATCH, BatchWriter, WriterStoppedError
 from moodtune.storage.models import MoodReading, Recommendation
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -147,3 +147,35 @@ async def test_a_cancelled_caller_s_rows_are_still_stored(
         (ann, track, rank, "gone") for rank, track in enumerate(track_ids[:3], 1)
     ]
     assert await _count(session_factory, MoodReading) == 1
+
+
+@pytest.mark.parametrize("steps", [1, 3], ids=["before it began", "while storing"])
+async def test_a_stopped_writer_answers_everyone_waiting(
+    session_factory: Sessions, make_track_row: Any, steps: int
+) -> None:
+    (ann, bo, *_), track_ids = await _people_and_tracks(session_factory, make_track_row)
+    writer = BatchWriter(session_factory)
+    waiting = [asyncio.create_task(writer.write(*_rows(p, track_ids[:2], "c"))) for p in (ann, bo)]
+    for _ in range(steps):
+        await asyncio.sleep(0)
+    assert writer._draining is not None
+    writer._draining.cancel()  # the bot shutting down
+    async with asyncio.timeout(10):
+        for task in waiting:
+            with pytest.raises(WriterStoppedError):
+                await task
+
+
+async def test_a_failure_nobody_waits_for_is_logged(
+    session_factory: Sessions, make_track_row: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    (ann, *_), track_ids = await _people_and_tracks(session_factory, make_track_row)
+    writer = BatchWriter(session_factory)
+    orphan = _rows(ann + 10_000, track_ids[:1], "gone")  # no such person: cannot be stored
+    caller = asyncio.create_task(writer.write(*orphan))
+    await asyncio.sleep(0)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    await writer.close()
+    assert "a message given up on could not be stored" in caplog.text
