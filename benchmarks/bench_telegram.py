@@ -194,4 +194,6 @@ async def _measure(quick: bool) -> list[Row]:
 
 
 def run(quick: bool = False) -> list[Row]:
-    return asyncio.run(_measure(quick))
+    from moodtune.bot import event_loop
+
+    return event_loop.run(_measure(quick))  # the loop `moodtune run` uses

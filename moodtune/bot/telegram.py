@@ -20,6 +20,7 @@ from telegram import BotCommand, Update
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
+from moodtune.bot.event_loop import new_event_loop
 from moodtune.bot.telegram_delivery import deliver
 from moodtune.bot.telegram_handlers import TelegramBot
 from moodtune.bot.telegram_http import AiohttpRequest
@@ -125,6 +126,7 @@ def run_telegram(settings: Settings) -> None:
     secret = webhook_secret(settings) if url else None  # a bad setting fails before starting
     configure_logging()
     application, _ = build_application(settings)
+    asyncio.set_event_loop(new_event_loop())  # python-telegram-bot runs on the current loop
     try:
         if not url:
             application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
