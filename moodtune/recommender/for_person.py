@@ -24,7 +24,7 @@ from moodtune.recommender.person_state import Mood, PersonState
 from moodtune.recommender.ranking import Pick, candidate_ids, candidates, rerank
 from moodtune.recommender.tracks import CatalogIndex
 from moodtune.storage import moods, recommendations
-from moodtune.storage.types import utc_now
+from moodtune.storage.types import utc_now, vector_from_bytes
 
 
 async def recommend_for_person(
@@ -59,7 +59,8 @@ async def recommend_for_person(
         row = moods.mood_row(
             person.id, fresh.vector, fresh.confidence, fresh.modality, kind, chat_id, now
         )
-        person.add_mood(Mood(row["vector"], row["confidence"], row["modality"], kind, now))
+        vector = vector_from_bytes(row["vector"])  # as a re-read would give it back
+        person.add_mood(Mood(vector, row["confidence"], row["modality"], kind, now))
         mood_rows.append(row)
     stored = person.moods_since(horizon_start(now, settings))
     mood = decayed_mood(stored, now, settings.mood_half_life_hours, explain=False)

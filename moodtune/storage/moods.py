@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.emotion import EmotionVector
 from moodtune.storage.models import MOOD_KINDS, MoodReading
-from moodtune.storage.types import as_vector, utc_now
+from moodtune.storage.types import utc_now, vector_from_bytes, vector_to_bytes
 
 
 class MoodError(ValueError):
@@ -30,7 +30,7 @@ async def record(
     at: datetime | None = None,
 ) -> MoodReading:
     row = mood_row(person_id, vector, confidence, modality, kind, chat_id, at)
-    reading = MoodReading(**row)
+    reading = MoodReading(**{**row, "vector": vector_from_bytes(row["vector"])})
     session.add(reading)
     await session.flush()
     return reading
@@ -52,7 +52,7 @@ def mood_row(
         raise MoodError(f"confidence must be within 0..1, got {confidence!r}")
     return {
         "person_id": person_id,
-        "vector": as_vector(vector),
+        "vector": vector_to_bytes(vector),  # checked and encoded once, stored as is
         "confidence": float(confidence),
         "modality": modality,
         "kind": kind,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.emotion import EmotionVector
 from moodtune.storage.models import MODES, Recommendation
-from moodtune.storage.types import as_vector
+from moodtune.storage.types import vector_from_bytes, vector_to_bytes
 
 Offer = tuple[int, int, float]  # (track id, rank, distance)
 
@@ -29,7 +29,10 @@ async def record_offers(
     chat_id: str | int | None = None,
 ) -> list[Recommendation]:
     """Store the tracks just offered (their ids are what thumbs refer to), in offer order."""
-    rows = [Recommendation(**row) for row in offer_rows(person_id, offers, mood, mode, chat_id)]
+    rows = [
+        Recommendation(**{**row, "mood": vector_from_bytes(row["mood"])})
+        for row in offer_rows(person_id, offers, mood, mode, chat_id)
+    ]
     session.add_all(rows)
     await session.flush()
     return rows
@@ -45,9 +48,9 @@ def offer_rows(
     """recommendations rows, checked: for `record_offers` and for the bot's batched writes."""
     if mode not in MODES:
         raise RecommendationError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
-    mood_array = as_vector(mood)  # checked once, shared by every offer
+    blob = vector_to_bytes(mood)  # checked and encoded once, shared by every offer
     chat = None if chat_id is None else str(chat_id)
-    common = {"person_id": person_id, "mood": mood_array, "mode": mode, "chat_id": chat}
+    common = {"person_id": person_id, "mood": blob, "mode": mode, "chat_id": chat}
     return [
         {**common, "track_id": int(track_id), "rank": int(rank), "distance": _finite(distance)}
         for track_id, rank, distance in offers

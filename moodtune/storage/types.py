@@ -84,9 +84,14 @@ def vectors_from_bytes(blobs: Sequence[bytes]) -> np.ndarray:
     return np.frombuffer(joined, dtype=VECTOR_DTYPE).astype(np.float32).reshape(-1, DIM)
 
 
+def vector_from_bytes(blob: bytes) -> np.ndarray:
+    """One stored vector back as float32 (see vectors_from_bytes)."""
+    return vectors_from_bytes([blob])[0]
+
+
 def as_vector(value: EmotionVector | np.ndarray | Sequence[float] | bytes) -> np.ndarray:
     """The float32 array a stored vector reads back as, checked the same way."""
-    return vectors_from_bytes([vector_to_bytes(value)])[0]
+    return vector_from_bytes(vector_to_bytes(value))
 
 
 class Vector(TypeDecorator[np.ndarray]):
@@ -101,4 +106,4 @@ class Vector(TypeDecorator[np.ndarray]):
         return None if value is None else vector_to_bytes(value)
 
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> np.ndarray | None:
-        return None if value is None else vectors_from_bytes([bytes(value)])[0]
+        return None if value is None else vector_from_bytes(bytes(value))
