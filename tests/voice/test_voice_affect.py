@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from voice_samples import ENGLISH, speak
+from voice_samples import ENGLISH, PROSODY_LABELS, speak
 
 from moodtune.emotion import VALENCE_AROUSAL
 from moodtune.emotion_engines.voice.activity import detect
@@ -94,15 +94,7 @@ def test_little_speech_means_less_confidence() -> None:
 
 def test_every_cue_is_evidence() -> None:
     labels = [item.label for item in read_prosody(AROUSED).evidence]
-    assert labels == [
-        "pitch level",
-        "pitch variability",
-        "speaking rate",
-        "loudness",
-        "loudness variability",
-        "pauses",
-        "speech",
-    ]
+    assert labels == list(PROSODY_LABELS)
 
 
 def test_fast_high_espeak_sounds_more_aroused_than_slow_low_espeak() -> None:

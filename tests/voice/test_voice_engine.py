@@ -7,6 +7,7 @@ import tracemalloc
 import numpy as np
 import pytest
 from PIL import Image
+from voice_samples import PROSODY_LABELS
 
 from moodtune.config import Settings
 from moodtune.emotion_engines.voice import (
@@ -15,16 +16,6 @@ from moodtune.emotion_engines.voice import (
     VoiceInputError,
     build_voice_engine,
 )
-
-PROSODY_LABELS = {
-    "pitch level",
-    "pitch variability",
-    "speaking rate",
-    "loudness",
-    "loudness variability",
-    "pauses",
-    "speech",
-}
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def test_speech_gives_a_low_confidence_prosody_reading(
     assert reading.modality == "voice" and reading.engine == "prosody"
     assert not reading.vector.is_zero and reading.vector.values.sum() == pytest.approx(1.0)
     assert [part.engine for part in reading.parts] == ["prosody"]
-    assert {item.label for item in reading.evidence} == PROSODY_LABELS | {"audio"}
+    assert {item.label for item in reading.evidence} == {*PROSODY_LABELS, "audio"}
     audio = next(item for item in reading.evidence if item.label == "audio")
     assert audio.detail["container"] == "OGG" and audio.detail["decoder"] == "soundfile"
 

@@ -64,3 +64,15 @@ def repeat_to(speech_wav: bytes, seconds: float) -> bytes:
     samples, rate = soundfile.read(io.BytesIO(speech_wav))
     repeats = int(np.ceil(seconds * rate / samples.size))
     return to_voice_note(wav(np.tile(samples, repeats)[: int(seconds * rate)], rate))
+
+
+# The prosody cues the default voice engine reports as evidence, in its order.
+PROSODY_LABELS = (
+    "pitch level",
+    "pitch variability",
+    "speaking rate",
+    "loudness",
+    "loudness variability",
+    "pauses",
+    "speech",
+)
