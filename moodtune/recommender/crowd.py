@@ -5,8 +5,9 @@ and re-read after each vote on it, so a reply costs no query once the bot is war
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.recommender.prior import GlobalPrior
@@ -34,10 +35,14 @@ class Crowd:
                     self._known.update(missing)
         return self.prior
 
-    async def reread(self, track_id: int) -> None:
-        """After a vote on the track: its thumbs as they are now stored."""
+    async def reread(self, track_ids: Collection[int]) -> None:
+        """After votes on these tracks (or a /forget): their thumbs as now stored."""
         async with self._lock:
             async with self.sessions() as session:
-                rows = await thumbs.in_moods(session, [track_id])
-            self.prior.replace(track_id, [(mood, value) for _, mood, value in rows])
-            self._known.add(track_id)
+                rows = await thumbs.in_moods(session, track_ids)
+            found: dict[int, list[tuple[np.ndarray, int]]] = {t: [] for t in track_ids}
+            for track_id, mood, value in rows:
+                found[track_id].append((mood, value))
+            for track_id, track_thumbs in found.items():
+                self.prior.replace(track_id, track_thumbs)
+            self._known.update(found)

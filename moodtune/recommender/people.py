@@ -115,8 +115,7 @@ class People:
         key = _key(platform, user_id)
         self._states.pop(key, None)
         self._loading.pop(key, None)  # a read under way keeps what it found out of memory
-        for track_id in rated:
-            await self.crowd.reread(track_id)
+        await self.crowd.reread(set(rated))
 
     def drop_state(self, state: PersonState) -> None:
         """Memory may differ from the database (a write failed): read it afresh next time."""
@@ -135,7 +134,7 @@ class People:
         if state is not None:
             async with self.sessions() as session:
                 state.set_votes(await feedback.votes(session, state.id))
-        await self.crowd.reread(track_id)
+        await self.crowd.reread({track_id})
 
     async def close(self) -> None:
         await self.writer.close()
