@@ -29,20 +29,21 @@ class Crowd:
             async with self._lock:
                 missing = [t for t in track_ids if t not in self._known]
                 if missing:
-                    async with self.sessions() as session:
-                        for track_id, mood, value in await thumbs.in_moods(session, missing):
-                            self.prior.add(track_id, mood, value)
-                    self._known.update(missing)
+                    await self._read(missing)
         return self.prior
 
     async def reread(self, track_ids: Collection[int]) -> None:
         """After votes on these tracks (or a /forget): their thumbs as now stored."""
         async with self._lock:
-            async with self.sessions() as session:
-                rows = await thumbs.in_moods(session, track_ids)
-            found: dict[int, list[tuple[np.ndarray, int]]] = {t: [] for t in track_ids}
-            for track_id, mood, value in rows:
-                found[track_id].append((mood, value))
-            for track_id, track_thumbs in found.items():
-                self.prior.replace(track_id, track_thumbs)
-            self._known.update(found)
+            await self._read(track_ids)
+
+    async def _read(self, track_ids: Collection[int]) -> None:
+        """These tracks' thumbs as stored, in place of what the prior had (under the lock)."""
+        async with self.sessions() as session:
+            rows = await thumbs.in_moods(session, track_ids)
+        found: dict[int, list[tuple[np.ndarray, int]]] = {t: [] for t in track_ids}
+        for track_id, mood, value in rows:
+            found[track_id].append((mood, value))
+        for track_id, track_thumbs in found.items():
+            self.prior.replace(track_id, track_thumbs)
+        self._known.update(found)
