@@ -7,7 +7,7 @@ readings that agree make a surer mood than one. A correction ("no, I am calm", s
 with kind "correction") overrides every reading before it: only it and what came after it
 count. Moods older than `HORIZON_HALF_LIVES` half-lives weigh under 1 % and are not loaded.
 
-`current_mood` returns a `Reading` (modality "mood", engine "decay"), not a bare vector:
+`decayed_mood` returns a `Reading` (modality "mood", engine "decay"), not a bare vector:
 the handlers need its confidence (how sure, and whether there is any mood at all) and its
 evidence (what it is made of) as much as the vector.
 """
@@ -21,14 +21,11 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from moodtune.config import Settings, get_settings
+from moodtune.config import Settings
 from moodtune.emotion import CATEGORIES, GROUPS, NAMES_EN, NAMES_ZH, EmotionVector
 from moodtune.emotion_engines.fusion import MAX_CONFIDENCE
 from moodtune.emotion_engines.reading import Evidence, Reading
-from moodtune.storage import moods
-from moodtune.storage.types import utc_now
 
 HORIZON_HALF_LIVES = math.log2(100)  # weight 1 % of a fresh mood's
 MIN_SHARE = 0.01  # moods that add less than this to the current one are left out of evidence
@@ -105,19 +102,6 @@ def _strongest(vector: np.ndarray, n: int = 3) -> tuple[str, ...]:
 def _check_half_life(hours: float) -> None:
     if not math.isfinite(hours) or hours <= 0:
         raise MoodStateError(f"the mood half-life must be a positive number of hours, not {hours}")
-
-
-async def current_mood(
-    session: AsyncSession,
-    person_id: int,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-) -> Reading:
-    """The person's decayed mood at `now` (default: the present), from the database."""
-    settings = settings or get_settings()
-    now = now or utc_now()
-    stored = await moods.since(session, person_id, horizon_start(now, settings))
-    return decayed_mood(stored, now, settings.mood_half_life_hours)
 
 
 def horizon_start(now: datetime, settings: Settings) -> datetime:

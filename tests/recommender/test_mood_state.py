@@ -11,15 +11,16 @@ import pytest
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.fusion import MAX_CONFIDENCE
+from moodtune.emotion_engines.reading import Reading
 from moodtune.recommender.mood_state import (
     NO_RECENT_MOOD,
     MoodChoiceError,
     MoodStateError,
     correction_vector,
-    current_mood,
     decay_weight,
     decayed_mood,
 )
+from moodtune.recommender.people import People
 from moodtune.storage import corrections, moods, persons
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -130,18 +131,23 @@ def test_an_unknown_mood_name_is_a_clear_error(name: str) -> None:
         correction_vector(name)
 
 
+async def _mood_now(session_factory, platform: str, user: str, settings: Settings) -> Reading:
+    """The mood the bot answers at NOW, from what the database holds about the person."""
+    state = await People(session_factory, settings).get(platform, user, now=NOW)
+    return decayed_mood(state.moods, NOW, settings.mood_half_life_hours)
+
+
 async def test_current_mood_from_the_database(session_factory) -> None:
     settings = Settings(mood_half_life_hours=2.0)
+    assert (await _mood_now(session_factory, "local", "ann", settings)).note == NO_RECENT_MOOD
     async with session_factory() as session, session.begin():
         ann = await persons.get_or_create(session, "local", "ann")
         bo = await persons.get_or_create(session, "local", "bo")
-        assert (await current_mood(session, ann.id, NOW, settings)).note == NO_RECENT_MOOD
         await moods.record(session, ann.id, JOY, 0.8, "text", at=ago(30))  # beyond the horizon
         await moods.record(session, ann.id, SORROW, 0.8, "photo", at=ago(2))
         await moods.record(session, ann.id, CALM, 0.8, "voice", at=NOW)
         await moods.record(session, bo.id, JOY, 1.0, "text", at=NOW)  # someone else's
-    async with session_factory() as session:
-        mood = await current_mood(session, ann.id, NOW, settings)
+    mood = await _mood_now(session_factory, "local", "ann", settings)
     assert share(mood, "PE") == pytest.approx(2 / 3)
     assert share(mood, "NB") == pytest.approx(1 / 3)
     assert share(mood, "PA") == 0
@@ -156,8 +162,8 @@ async def test_a_stored_correction_overrides_and_is_a_labelled_example(session_f
             session, ann.id, correction_vector("PE"), 1.0, "text", kind="correction",
             at=ago(0.1),
         )  # fmt: skip
+    mood = await _mood_now(session_factory, "telegram", "7", Settings())
     async with session_factory() as session:
-        mood = await current_mood(session, ann.id, NOW, Settings())
         examples = await corrections.labelled_examples(session)
     assert mood.vector == CALM
     assert len(examples) == 1
