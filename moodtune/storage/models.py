@@ -15,7 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_sentinel
 
 from moodtune.storage.types import UTCDateTime, Vector, utc_now
 
@@ -101,6 +101,9 @@ class Recommendation(Base):
     mood: Mapped[np.ndarray]
     mode: Mapped[str] = mapped_column(String(8))
     chat_id: Mapped[str | None] = mapped_column(String(128))
+    # Lets SQLite return the ids of many offers inserted at once in their order: without it
+    # SQLAlchemy inserts them one statement each (see storage/batch_writer.py).
+    insert_sentinel: Mapped[int | None] = orm_insert_sentinel("insert_sentinel")
 
 
 class Feedback(Base):

@@ -82,7 +82,10 @@ async def test_concurrent_writes_share_transactions_and_get_their_own_ids(
         person = people[i % len(people)]
         offered = [track_ids[(i + j) % len(track_ids)] for j in range(1 + i % 3)]
         sent.append((person, offered, f"chat{i}"))
-    with _counting(session_factory, "commit") as commits:
+    with (
+        _counting(session_factory, "commit") as commits,
+        _counting(session_factory, "before_cursor_execute") as statements,
+    ):
         answers = await asyncio.gather(
             *(writer.write(*_rows(p, offered, chat)) for p, offered, chat in sent)
         )
@@ -95,6 +98,10 @@ async def test_concurrent_writes_share_transactions_and_get_their_own_ids(
     assert len(stored) == sum(len(offered) for _, offered, _ in sent)
     assert await _count(session_factory, MoodReading) == n
     assert 1 <= len(commits) < n
+    # Each batch's offers go in as one statement or a few, never one per offer (which is
+    # what SQLite did before recommendations had an insert sentinel).
+    offer_inserts = [s for s in statements if s[2].startswith("INSERT INTO recommendations")]
+    assert len(offer_inserts) <= 3 * len(commits)
 
 
 async def test_a_write_that_cannot_be_stored_fails_alone(

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from moodtune.emotion import DIM, EmotionVector
@@ -31,7 +32,57 @@ TABLES = {"persons", "tracks", "recommendations", "feedback", "mood_readings"}
 
 
 def test_there_is_one_head_revision() -> None:
-    assert HEAD == "0001"
+    assert HEAD == "0002"
+
+
+def _alembic(connection: Connection, verb: str, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    getattr(command, verb)(config, revision)
+
+
+async def _columns_and_rows(url: str) -> tuple[set[str], list[tuple[int, int]], list[int]]:
+    """The recommendations table's columns, its (id, track) rows, and the feedback ids."""
+    engine = make_engine(url)
+    async with engine.connect() as connection:
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns("recommendations")}
+        )
+        offers = (await connection.execute(text("SELECT id, track_id FROM recommendations")))
+        thumbs = (await connection.execute(text("SELECT id FROM feedback"))).scalars()
+        result = columns, [tuple(row) for row in offers], list(thumbs)
+    await engine.dispose()
+    return result
+
+
+async def test_the_insert_sentinel_migration_keeps_every_row(sqlite_url: str) -> None:
+    """0001 → 0002 → 0001 → 0002 on a database with an offer and a thumb on it."""
+    upgrade(sqlite_url, "0001")
+    engine = make_engine(sqlite_url)
+    now, mood = datetime.now(UTC), vector_to_bytes(np.zeros(DIM))
+    async with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO persons VALUES (1, 'local', 'me', '', NULL, 'match', :now)",
+            "INSERT INTO tracks (id, title, artists, album, language, genre, tags, link, "
+            "vector, has_lyrics, source, dedupe_key, created_at) VALUES "
+            "(7, 'T', '[]', '', '', '', '[]', '', :mood, 0, '', 'k', :now)",
+            "INSERT INTO recommendations VALUES (3, 1, 7, :now, 1, 0.5, :mood, 'match', NULL)",
+            "INSERT INTO feedback (id, person_id, recommendation_id, track_id, value, "
+            "created_at, updated_at) VALUES (5, 1, 3, 7, 1, :now, :now)",
+        ):
+            await connection.execute(text(statement), {"now": now, "mood": mood})
+    await engine.dispose()
+    upgrade(sqlite_url)
+    columns, offers, thumbs = await _columns_and_rows(sqlite_url)
+    assert "insert_sentinel" in columns and offers == [(3, 7)] and thumbs == [5]
+    engine = make_engine(sqlite_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(_alembic, "downgrade", "0001")
+    await engine.dispose()
+    columns, offers, thumbs = await _columns_and_rows(sqlite_url)
+    assert "insert_sentinel" not in columns and offers == [(3, 7)] and thumbs == [5]
+    upgrade(sqlite_url)
+    assert current_revision(sqlite_url) == HEAD
 
 
 async def test_upgrade_creates_every_table_on_a_new_sqlite_file(sqlite_url: str) -> None:
