@@ -48,7 +48,7 @@ async def _columns_and_rows(url: str) -> tuple[set[str], list[tuple[int, int]], 
         columns = await connection.run_sync(
             lambda sync: {c["name"] for c in inspect(sync).get_columns("recommendations")}
         )
-        offers = (await connection.execute(text("SELECT id, track_id FROM recommendations")))
+        offers = await connection.execute(text("SELECT id, track_id FROM recommendations"))
         thumbs = (await connection.execute(text("SELECT id FROM feedback"))).scalars()
         result = columns, [tuple(row) for row in offers], list(thumbs)
     await engine.dispose()
