@@ -108,7 +108,7 @@ async def _burst(fake: Any, people: int, per_person: int) -> dict[str, float]:
 
 
 async def _bot(telegram: _TelegramProcess, data_dir: Path, database_url: str | None) -> Any:
-    from moodtune.bot.app import App
+    from moodtune.bot.app import App, freeze_startup_objects
     from moodtune.bot.telegram import build_application
     from moodtune.config import Settings
 
@@ -122,6 +122,7 @@ async def _bot(telegram: _TelegramProcess, data_dir: Path, database_url: str | N
     await application.initialize()
     await application.updater.start_polling(poll_interval=0, timeout=1)
     await application.start()
+    freeze_startup_objects()  # as `moodtune run` does once it is up
     return app, application, bot
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,16 @@ class App:
     async def close(self) -> None:
         await self.people.close()  # what was handed to the writer is stored first
         await self.db.dispose()
+
+
+def freeze_startup_objects() -> int:
+    """For a process that serves from here on: what start-up built (lexicons, catalog,
+    models, caches) lives as long as the process, so the garbage collector stops walking
+    it. Each full collection walked ~150,000 objects, ~100 ms in the middle of a burst.
+    Returns how many objects are now left alone."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def pool_options(url: str) -> dict[str, Any]:

@@ -88,12 +88,13 @@ class _Lifecycle:
         self.app: Any = None
 
     async def open(self, application: TelegramApplication) -> None:
-        from moodtune.bot.app import App
+        from moodtune.bot.app import App, freeze_startup_objects
 
         if self.bot.attached is None:
             self.app = await App.open(self.settings)
             self.bot.attach(Handlers(self.app))
         await set_command_menu(application)
+        freeze_startup_objects()
 
     async def close(self, application: TelegramApplication) -> None:
         if self.app is not None:
