@@ -21,7 +21,7 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
 from moodtune.bot.event_loop import new_event_loop
-from moodtune.bot.telegram_delivery import deliver
+from moodtune.bot.telegram_delivery import EchoFreeBot, deliver
 from moodtune.bot.telegram_handlers import TelegramBot
 from moodtune.bot.telegram_http import AiohttpRequest
 from moodtune.bot.telegram_logging import configure_logging, redact_tokens
@@ -60,20 +60,23 @@ def build_application(
     token = _token(settings)
     redact_tokens(token)
     bot = TelegramBot(Handlers(app) if app is not None else None)
-    builder = (
-        Application.builder()
-        .token(token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
-        .get_updates_request(AiohttpRequest())
+    api = EchoFreeBot(
+        token,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_base_file_url,
+        request=AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT),
+        get_updates_request=AiohttpRequest(),
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limit else None,
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     lifecycle = _Lifecycle(settings, bot)
-    builder = builder.post_init(lifecycle.open).post_shutdown(lifecycle.close)
-    application = builder.build()
+    application = (
+        Application.builder()
+        .bot(api)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(lifecycle.open)
+        .post_shutdown(lifecycle.close)
+        .build()
+    )
     bot.register(application)
     return application, bot
 

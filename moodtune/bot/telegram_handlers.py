@@ -13,7 +13,6 @@ from typing import Any
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
-    LinkPreviewOptions,
     Message,
     ReplyParameters,
     Update,
@@ -32,7 +31,7 @@ from telegram.ext import (
 )
 
 from moodtune.bot.telegram_callbacks import CallbackDataError, ShowGroups, decode
-from moodtune.bot.telegram_delivery import deliver
+from moodtune.bot.telegram_delivery import NO_PREVIEW, deliver, send_text_reply
 from moodtune.bot.telegram_media import MB, FileTooBigError, download
 from moodtune.bot.telegram_render import (
     MAX_CAPTION,
@@ -55,7 +54,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 SEEN_UPDATES = 50_000  # update ids remembered to drop redeliveries
 ANSWER_CHARS = 200  # Telegram's limit for a callback answer's text
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class SeenUpdates:
@@ -231,7 +229,7 @@ class TelegramBot:
         await self._reply(message, sender, Reply(text, ok=False))
         return None
 
-    async def _reply(self, message: Message, sender: Sender, reply: Reply) -> Message | None:
+    async def _reply(self, message: Message, sender: Sender, reply: Reply) -> None:
         language = self.handlers.conversation.language(sender)
         # Always quote: updates are handled concurrently, so answers can arrive out of order
         # (a photo takes longer than words), and in a group the quote says whom it answers.
@@ -239,23 +237,20 @@ class TelegramBot:
         markup = reply_markup(reply, int(sender.user_id), language)
         attachment = reply.attachment
         if attachment is None:
-            return await deliver(
-                lambda: message.reply_text(
-                    reply_html(reply), parse_mode=ParseMode.HTML, reply_markup=markup,
-                    link_preview_options=NO_PREVIEW, reply_parameters=quote,
-                ),
-                "reply",
-            )  # fmt: skip
+            html = reply_html(reply)
+            await deliver(lambda: send_text_reply(message, html, markup, quote), "reply")
+            return
         caption = reply_html(reply, MAX_CAPTION)
         if attachment.is_image:
-            return await deliver(
+            await deliver(
                 lambda: message.reply_photo(
                     attachment.data, caption=caption, parse_mode=ParseMode.HTML,
                     reply_markup=markup, reply_parameters=quote,
                 ),
                 "chart",
             )  # fmt: skip
-        return await deliver(
+            return
+        await deliver(
             lambda: message.reply_document(
                 attachment.data, filename=attachment.filename, caption=caption,
                 parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote,

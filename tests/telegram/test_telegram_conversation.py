@@ -47,6 +47,21 @@ async def test_text_gets_the_mood_and_tracks_with_buttons(bot: Harness) -> None:
     assert button(reply, "🙅 Not how I feel")
 
 
+async def test_a_text_reply_is_sent_as_reply_text_would_send_it(bot: Harness) -> None:
+    """Quoting the message, as HTML without link previews, in the forum topic it came from
+    (the reply skips PTB's parsing of Telegram's echo, not any of this)."""
+    private = bot.fake.push_text(111, "I feel calm")
+    in_topic = bot.fake.push_text(
+        112, "so tired today", chat_id=-100777, is_topic_message=True, message_thread_id=9
+    )
+    for update, thread in ((private, None), (in_topic, 9)):
+        params = (await bot.fake.reply_to(update))["_params"]  # found by the message it quotes
+        assert params["reply_parameters"]["allow_sending_without_reply"] is True
+        assert params["parse_mode"] == "HTML"
+        assert params["link_preview_options"] == {"is_disabled": True}
+        assert params.get("message_thread_id") == thread
+
+
 async def test_chinese_words_get_a_chinese_answer(bot: Harness) -> None:
     reply = await ask(bot, 102, "今天好难过，有点想家", language="en")
     assert "给你的歌" in reply["text"] and "把握" in reply["text"]
