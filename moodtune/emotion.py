@@ -6,6 +6,7 @@ non-negative floats in the canonical order that sum to 1, or all zero for "nothi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -77,9 +78,10 @@ class EmotionVector:
         values = np.asarray(self.values, dtype=np.float64)
         if values.shape != (DIM,):
             raise InvalidVectorError(f"an emotion vector has {DIM} entries, got {values.shape}")
-        if not np.all(np.isfinite(values)) or np.any(values < 0):
+        # Two reductions, not four: NaN fails `>= 0`; with no -inf, an inf makes the sum one.
+        total = values.sum() if values.min() >= 0 else math.nan
+        if not math.isfinite(total):
             raise InvalidVectorError("an emotion vector must be finite and non-negative")
-        total = values.sum()
         if total > 0 and abs(total - 1.0) > 1e-9:
             values = values / total
         values.setflags(write=False)

@@ -35,7 +35,20 @@ def test_vector_normalises_and_adds_contributions() -> None:
     assert EmotionVector.zero().is_zero and EmotionVector.zero().top() == []
 
 
-@pytest.mark.parametrize("bad", [[np.nan] * 21, [-1.0] + [0.0] * 20, [1.0] * 20, [np.inf] * 21])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [np.nan] * 21,
+        [np.nan] + [1.0] * 20,  # one NaN among good values
+        [-1.0] + [0.0] * 20,
+        [-1.0] + [0.5] * 20,  # a negative the positive rest outweighs
+        [1.0] * 20,
+        [np.inf] * 21,
+        [np.inf] + [0.0] * 20,
+        [np.inf, -np.inf] + [0.0] * 19,  # they sum to NaN
+        [-np.inf] + [1.0] * 20,
+    ],
+)
 def test_vector_rejects_invalid_values(bad: list[float]) -> None:
     with pytest.raises(InvalidVectorError):
         EmotionVector(np.array(bad))

@@ -110,6 +110,8 @@ def _broken(values: np.ndarray, modality: str = "photo") -> Reading:
     ("bad", "reason"),
     [
         (_broken(np.full(21, np.nan)), "NaN"),
+        (_broken(np.array([np.nan, 1.0] + [0.0] * 19)), "NaN"),
+        (_broken(np.array([np.inf, 1.0] + [0.0] * 19)), "infinite"),
         (_broken(np.array([-0.5, 1.5] + [0.0] * 19)), "negative"),
         (_broken(np.full(21, 0.5)), "sums to"),
         (_broken(np.ones(3)), "shape"),

@@ -44,11 +44,12 @@ def problem_with(reading: object) -> str:
     values = np.asarray(reading.vector.values)
     if values.shape != (DIM,) or not np.issubdtype(values.dtype, np.number):
         return f"its vector has shape {values.shape}, not ({DIM},)"
-    if not np.all(np.isfinite(values)):
-        return "its vector holds NaN or infinite values"
-    if np.any(values < 0):
+    lowest = float(values.min())
+    if lowest < 0:
         return "its vector holds negative values"
-    total = float(values.sum())
+    total = float(values.sum())  # NaN anywhere made `lowest` NaN, and so this too
+    if not math.isfinite(total):
+        return "its vector holds NaN or infinite values"
     if total > 0 and abs(total - 1.0) > SUM_TOLERANCE:
         return f"its vector sums to {total:g}, not 1"
     confidence = reading.confidence

@@ -25,7 +25,7 @@ class Crowd:
 
     async def prior_for(self, track_ids: Sequence[int]) -> GlobalPrior:
         """The prior, with every one of these tracks' thumbs in it."""
-        if any(t not in self._known for t in track_ids):
+        if not self._known.issuperset(track_ids):
             async with self._lock:
                 missing = [t for t in track_ids if t not in self._known]
                 if missing:
