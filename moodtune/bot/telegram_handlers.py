@@ -31,12 +31,13 @@ from telegram.ext import (
 )
 
 from moodtune.bot.telegram_callbacks import CallbackDataError, ShowGroups, decode
-from moodtune.bot.telegram_delivery import NO_PREVIEW, deliver, send_text_reply
+from moodtune.bot.telegram_delivery import deliver, reply_target, send_text
 from moodtune.bot.telegram_media import MB, FileTooBigError, download
 from moodtune.bot.telegram_render import (
     MAX_CAPTION,
     MAX_TEXT,
     fit,
+    keyboard,
     reply_html,
     reply_markup,
     with_groups,
@@ -230,16 +231,21 @@ class TelegramBot:
         return None
 
     async def _reply(self, message: Message, sender: Sender, reply: Reply) -> None:
-        language = self.handlers.conversation.language(sender)
         # Always quote: updates are handled concurrently, so answers can arrive out of order
         # (a photo takes longer than words), and in a group the quote says whom it answers.
-        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-        markup = reply_markup(reply, int(sender.user_id), language)
+        language = self.handlers.conversation.language(sender)
+        owner = int(sender.user_id)
         attachment = reply.attachment
         if attachment is None:
-            html = reply_html(reply)
-            await deliver(lambda: send_text_reply(message, html, markup, quote), "reply")
+            target, html, buttons = (
+                reply_target(message),
+                reply_html(reply),
+                keyboard(reply, owner, language),
+            )
+            await deliver(lambda: send_text(message.get_bot(), target, html, buttons), "reply")
             return
+        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        markup = reply_markup(reply, owner, language)
         caption = reply_html(reply, MAX_CAPTION)
         if attachment.is_image:
             await deliver(
@@ -304,16 +310,10 @@ class TelegramBot:
         self, context: Context, near: Message | None, user_id: int, sender: Sender, reply: Reply
     ) -> None:
         """A new message (not a reply to one): into the chat of `near`, else to the person."""
-        chat_id = near.chat_id if near else user_id
-        language = self.handlers.conversation.language(sender)
-        await deliver(
-            lambda: context.bot.send_message(
-                chat_id, reply_html(reply), parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup(reply, user_id, language),
-                link_preview_options=NO_PREVIEW,
-            ),
-            "correction reply",
-        )  # fmt: skip
+        target = {"chat_id": near.chat_id if near else user_id}
+        buttons = keyboard(reply, user_id, self.handlers.conversation.language(sender))
+        html = reply_html(reply)
+        await deliver(lambda: send_text(context.bot, target, html, buttons), "correction reply")
 
     # Whatever escaped: logged (token redacted by telegram_logging), and an apology.
 

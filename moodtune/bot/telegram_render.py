@@ -23,6 +23,8 @@ MAX_CAPTION = 1000  # 1024 for photo and document captions
 VOTED = " ✓"
 GROUPS_PER_ROW = 4
 Row = list[InlineKeyboardButton]
+Button = dict[str, str]
+Keyboard = dict[str, list[list[Button]]]
 
 
 def fit(text: str, limit: int) -> str:
@@ -61,13 +63,14 @@ def reply_html(reply: Reply, limit: int = MAX_TEXT) -> str:
     return text
 
 
-def _button(label: str, owner: int, action: Action | ShowGroups) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(owner, action))
+def _button(label: str, owner: int, action: Action | ShowGroups) -> Button:
+    return {"text": label, "callback_data": encode(owner, action)}
 
 
-def reply_markup(reply: Reply, owner: int, language: str) -> InlineKeyboardMarkup | None:
-    """👍 / 👎 per track, "not how I feel" under a mood with tracks, then any choices."""
-    rows: list[Row] = [
+def keyboard(reply: Reply, owner: int, language: str) -> Keyboard | None:
+    """👍 / 👎 per track, "not how I feel" under a mood with tracks, then any choices: as
+    the Bot API takes it (JSON). Every reply has one, so no PTB objects are built for it."""
+    rows = [
         [
             _button(f"👍 {number}", owner, Vote(offered.recommendation_id, 1)),
             _button(f"👎 {number}", owner, Vote(offered.recommendation_id, -1)),
@@ -79,7 +82,13 @@ def reply_markup(reply: Reply, owner: int, language: str) -> InlineKeyboardMarku
         rows.append([_button(say("not_how_i_feel", language), owner, anchor)])
     if reply.choices:
         rows.append([_button(choice.label, owner, choice.action) for choice in reply.choices])
-    return InlineKeyboardMarkup(rows) if rows else None
+    return {"inline_keyboard": rows} if rows else None
+
+
+def reply_markup(reply: Reply, owner: int, language: str) -> InlineKeyboardMarkup | None:
+    """The same keyboard as python-telegram-bot objects, for its typed sends."""
+    data = keyboard(reply, owner, language)
+    return InlineKeyboardMarkup.de_json(data, None) if data else None
 
 
 def _action(button: InlineKeyboardButton) -> Action | ShowGroups | None:
@@ -121,8 +130,10 @@ def with_groups(
 ) -> InlineKeyboardMarkup:
     """The "not how I feel" button opened up into the 7 groups to choose from."""
     groups = [
-        _button(group_label(group, language), owner, Correct(recommendation_id, group))
-        for group in GROUP_CODES
+        InlineKeyboardButton(
+            **_button(group_label(g, language), owner, Correct(recommendation_id, g))
+        )
+        for g in GROUP_CODES
     ]
     group_rows = [groups[i : i + GROUPS_PER_ROW] for i in range(0, len(groups), GROUPS_PER_ROW)]
 

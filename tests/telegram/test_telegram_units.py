@@ -6,7 +6,7 @@ import logging
 
 import numpy as np
 import pytest
-from telegram import InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from moodtune.bot.telegram_callbacks import (
@@ -17,12 +17,13 @@ from moodtune.bot.telegram_callbacks import (
     decode,
     encode,
 )
-from moodtune.bot.telegram_delivery import ATTEMPTS, deliver, with_retries
+from moodtune.bot.telegram_delivery import ATTEMPTS, deliver, send_text, with_retries
 from moodtune.bot.telegram_handlers import SeenUpdates
 from moodtune.bot.telegram_logging import REDACTED, redact_tokens
 from moodtune.bot.telegram_media import FileTooBigError, check_size
 from moodtune.bot.telegram_render import (
     fit,
+    keyboard,
     reply_html,
     reply_markup,
     with_groups,
@@ -132,6 +133,20 @@ def test_buttons_under_a_reply_and_their_updates() -> None:
     assert isinstance(only, InlineKeyboardMarkup) and only.inline_keyboard[0][0].text == "Yes"
 
 
+def test_the_keyboard_as_json_is_what_the_bot_api_takes() -> None:
+    json_form = keyboard(Reply("mood", (track(1), track(2))), 55, "en")
+    assert json_form is not None and set(json_form) == {"inline_keyboard"}
+    rows = json_form["inline_keyboard"]
+    assert [[b["text"] for b in row] for row in rows] == [
+        ["👍 1", "👎 1"], ["👍 2", "👎 2"], ["🙅 Not how I feel"],
+    ]  # fmt: skip
+    assert all(set(b) == {"text", "callback_data"} for row in rows for b in row)
+    presses = [decode(b["callback_data"]) for row in rows for b in row]
+    assert {p.owner for p in presses} == {55}
+    assert [p.action for p in presses[:2]] == [Vote(101, 1), Vote(101, -1)]
+    assert keyboard(Reply("no tracks"), 55, "en") is None
+
+
 def failing(*errors: Exception) -> tuple[list[int], object]:
     calls: list[int] = []
 
@@ -190,3 +205,8 @@ def test_tokens_are_redacted_from_every_record(caplog: pytest.LogCaptureFixture)
             log.exception("failed")
     assert token not in caplog.text
     assert caplog.text.count(REDACTED) >= 2
+
+
+async def test_sending_without_the_echo_needs_the_echo_free_bot() -> None:
+    with pytest.raises(TypeError, match="EchoFreeBot"):
+        await send_text(Bot("123:abc"), {"chat_id": 1}, "hi", None)
