@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.storage.models import MODES, PLATFORMS, Feedback, MoodReading, Person, Recommendation
@@ -78,21 +79,24 @@ def clean_display_name(name: str) -> str:
 async def _create(
     session: AsyncSession, platform: str, user_id: str | int, name: str, language: str | None
 ) -> Person:
-    person = Person(
-        platform=platform,
-        platform_user_id=check_identity(platform, user_id),
-        display_name=name,
-        language=language,
+    """The new person, in one statement; if a concurrent message created them first (another
+    process, or PostgreSQL's parallel transactions), that row instead."""
+    key = check_identity(platform, user_id)
+    connection = await session.connection()
+    insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    statement = (
+        insert(Person)
+        .values(platform=platform, platform_user_id=key, display_name=name, language=language)
+        .on_conflict_do_nothing(index_elements=["platform", "platform_user_id"])
+        .returning(Person)
     )
-    try:
-        async with session.begin_nested():
-            session.add(person)
-        return person
-    except IntegrityError:  # created meanwhile by a concurrent message (PostgreSQL)
-        existing = await get(session, platform, user_id)
-        if existing is None:
-            raise
-        return existing
+    created = (await session.scalars(statement)).one_or_none()
+    if created is not None:
+        return created
+    existing = await get(session, platform, key)
+    if existing is None:  # created and deleted again in between
+        raise PersonError(f"{platform} user {key} was forgotten while being created")
+    return existing
 
 
 async def _require(session: AsyncSession, person_id: int) -> Person:
