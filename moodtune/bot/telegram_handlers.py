@@ -231,17 +231,15 @@ class TelegramBot:
         return None
 
     async def _reply(self, message: Message, sender: Sender, reply: Reply) -> None:
-        # Always quote: updates are handled concurrently, so answers can arrive out of order
-        # (a photo takes longer than words), and in a group the quote says whom it answers.
+        """Answer `message`, always quoting it: updates are handled concurrently, so answers
+        can arrive out of order (a photo takes longer than words), and in a group the quote
+        says whom it answers."""
         language = self.handlers.conversation.language(sender)
         owner = int(sender.user_id)
         attachment = reply.attachment
         if attachment is None:
-            target, html, buttons = (
-                reply_target(message),
-                reply_html(reply),
-                keyboard(reply, owner, language),
-            )
+            html, buttons = reply_html(reply), keyboard(reply, owner, language)
+            target = reply_target(message)  # quotes it
             await deliver(lambda: send_text(message.get_bot(), target, html, buttons), "reply")
             return
         quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
