@@ -10,6 +10,7 @@ async with sessions() as session, session.begin():
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = "moodtune.storage:migrations"  # inside the package, so any install can migrate
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 SQLITE_BUSY_MS = 5000  # how long a writer waits for another (the bot while an import runs)
+MIN_SQLITE = (3, 35)  # INSERT … RETURNING and ALTER TABLE … DROP COLUMN
 
 
 class DatabaseUrlError(ValueError):
@@ -63,6 +65,11 @@ def make_engine(url: str | URL, **options: Any) -> AsyncEngine:
     parsed = async_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, pool_pre_ping=True, **options)
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise DatabaseUrlError(
+            f"moodtune needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer; this Python has "
+            f"{sqlite3.sqlite_version}: use a newer Python build, or PostgreSQL"
+        )
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or "mode=memory" in str(parsed.query)
     if in_memory:

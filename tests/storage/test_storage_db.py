@@ -267,3 +267,14 @@ async def test_a_failing_migration_leaves_the_database_untouched(sqlite_url: str
     await engine.dispose()
     assert names == {"tracks"}  # persons, created first, was rolled back with the rest
     assert current_revision(sqlite_url) is None
+
+
+def test_an_old_sqlite_is_named_not_failed_on_later(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("moodtune.storage.db.sqlite3.sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr("moodtune.storage.db.sqlite3.sqlite_version", "3.31.1")
+    with pytest.raises(
+        DatabaseUrlError, match=r"needs SQLite 3\.35 or newer; this Python has 3\.31\.1"
+    ):
+        make_engine(f"sqlite:///{tmp_path / 'x.db'}")
