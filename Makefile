@@ -30,9 +30,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Media tools for voice notes (ffmpeg) and for the tests' real speech (espeak-ng, sox).
+# Media tools for voice notes (ffmpeg) and for the tests' real speech (espeak-ng, sox);
+# a small Chinese font (5 MB) for the /mood chart's Chinese labels.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 system-packages:
-	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null; then :; \
+	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null && [ -e $(CJK_FONT) ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng sox >/dev/null; \
-	else echo "note: install ffmpeg, espeak-ng and sox for voice notes and the voice tests"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng sox fonts-wqy-microhei >/dev/null; \
+	else echo "note: install ffmpeg, espeak-ng and sox for voice notes and the voice tests, and a Chinese font (fonts-wqy-microhei) for Chinese chart labels"; fi

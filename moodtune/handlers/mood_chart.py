@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -21,6 +23,7 @@ GROUP_COLOURS = {
 }  # fmt: skip
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")  # fmt: skip
+CJK_FILES = re.compile(r"wqy|NotoSans(Mono)?CJK|NotoSansSC|SourceHanSans", re.IGNORECASE)
 # Each group as a matrix row of 0/1 over the 21 categories: vector @ MEMBERS.T → 7 shares.
 MEMBERS = np.array([[1.0 if code in GROUPS[g][2] else 0.0 for code in INDEX] for g in GROUP_ORDER])
 
@@ -64,11 +67,20 @@ def top_groups_line(points: Sequence[MoodPoint], language: str, n: int = 3) -> s
 
 
 @functools.cache
-def _cjk_font() -> str | None:
+def cjk_font() -> str | None:
+    """The first of CJK_FONTS installed, for Chinese labels; None without one."""
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    def known() -> str | None:
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if (name := known()) is None:  # installed after matplotlib cached its list of fonts?
+        for path in font_manager.findSystemFonts():
+            if CJK_FILES.search(Path(path).name):
+                font_manager.fontManager.addfont(path)
+        name = known()
+    return name
 
 
 def render_mood_chart(points: Sequence[MoodPoint], language: str, today: date) -> bytes:
@@ -80,7 +92,7 @@ def render_mood_chart(points: Sequence[MoodPoint], language: str, today: date) -
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    font = _cjk_font()
+    font = cjk_font()
     labels_language = "zh" if language.startswith("zh") and font else "en"
     shares = daily_groups(points, today)
     days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]

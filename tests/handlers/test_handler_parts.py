@@ -4,6 +4,7 @@ the mood chart."""
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -16,6 +17,7 @@ from moodtune.handlers.language import language_for
 from moodtune.handlers.mood_chart import (
     DAYS,
     MoodPoint,
+    cjk_font,
     daily_groups,
     render_mood_chart,
     top_groups_line,
@@ -122,3 +124,16 @@ def test_the_chart_is_a_real_png(language: str) -> None:
     assert image.format == "PNG" and image.size == (800, 400)
     pixels = np.asarray(image.convert("RGB"))
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 7  # bars in the group colours
+
+
+def test_a_chinese_chart_is_drawn_in_a_chinese_font() -> None:
+    """`make setup` installs fonts-wqy-microhei; matplotlib finds it even when its cached
+    list of fonts predates the install, and no label falls back to missing glyphs."""
+    assert cjk_font() is not None
+    point = MoodPoint(
+        datetime(2025, 3, 31, tzinfo=UTC), EmotionVector.from_scores({"PA": 1}).values, 1
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render_mood_chart([point], "zh", date(2025, 3, 31))
+    assert not [w for w in caught if "missing from font" in str(w.message)]
