@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,9 +27,11 @@ from moodtune.config import Settings
 from moodtune.emotion_engines.photo import PhotoEngine, build_photo_engine
 from moodtune.emotion_engines.photo.decoding import decode_photo
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "photo"))
+from photo_samples import build_tiny_expression_model
+
 SIZES = {"0.3 MP": (640, 480), "1 MP": (1155, 866), "12 MP": (4000, 3000)}
 TARGETS_MS = {"1 MP": 60.0, "12 MP": 250.0}  # the issue's figures, default engines
-FER_LABELS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
 
 
 def _photo(width: int, height: int) -> bytes:
@@ -42,33 +45,6 @@ def _photo(width: int, height: int) -> bytes:
     out = io.BytesIO()
     canvas.save(out, "JPEG", quality=90)
     return out.getvalue()
-
-
-def _tiny_model(directory: Path) -> Path:
-    """A random tiny ViT with the FER labels, saved as a model directory."""
-    import torch
-    from transformers import ViTConfig, ViTForImageClassification
-
-    try:
-        from transformers import ViTImageProcessorPil as Processor
-    except ImportError:
-        from transformers import ViTImageProcessor as Processor
-
-    torch.manual_seed(0)
-    config = ViTConfig(
-        image_size=32,
-        patch_size=8,
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        num_labels=len(FER_LABELS),
-        id2label=dict(enumerate(FER_LABELS)),
-        label2id={label: i for i, label in enumerate(FER_LABELS)},
-    )
-    ViTForImageClassification(config).save_pretrained(directory)
-    Processor(size={"height": 32, "width": 32}).save_pretrained(directory)
-    return directory
 
 
 @dataclass(frozen=True)
@@ -147,7 +123,7 @@ def run(quick: bool = False) -> list[Row]:
     rows = _engine_rows("default", default, photos, repeats)
     rows += _stage_rows(default, photos["1 MP"], repeats)
     with tempfile.TemporaryDirectory() as directory:
-        model = _tiny_model(Path(directory))
+        model = build_tiny_expression_model(Path(directory), favour=None)  # as the tests build
         engine = build_photo_engine(Settings(photo_model=str(model)))
         rows += _engine_rows("tiny model", engine, photos, repeats)
     return rows
