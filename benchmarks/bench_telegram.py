@@ -5,6 +5,10 @@ one process, Telegram's rate limiter off (it would cap sending at 30 messages a 
 The fake server runs in a second process, as Telegram runs elsewhere: on the same two
 cores, so it still competes with the bot for the CPU.
 
+The burst runs three times (new people each time) and the median one is reported, with
+the slowest beside it: on this kind of shared machine one burst can be 20-30 % slower
+than the next with the same code. Lost and duplicated replies are counted over all three.
+
 Figures: updates per second (first update injected → last reply received), time to reply
 (injected → reply received, so queueing in the burst counts), replies lost or duplicated,
 each process's CPU per update; and the bot's own time per text message (words in → Reply
@@ -39,6 +43,7 @@ FEELINGS = (
 )  # fmt: skip
 DATABASE_ENV = "MOODTUNE_BENCH_DATABASE_URL"  # e.g. an empty PostgreSQL; SQLite by default
 TARGET_RATE = 300.0
+BURSTS = 3
 TARGET_P99_MS = 30.0
 
 
@@ -167,22 +172,26 @@ async def _measure(quick: bool) -> list[Row]:
             try:
                 await telegram.ask("burst", 20, 1)  # warm up: engines, connections, caches
                 people = 50 if quick else PEOPLE
-                burst = await _timed_burst(telegram, people)
+                bursts = [await _timed_burst(telegram, people) for _ in range(BURSTS)]
                 inside, inside_cpu = await _in_process(bot, 100 if quick else 500)
             finally:
                 await _stop(app, application)
     finally:
         telegram.stop()
+    bursts.sort(key=lambda b: b["rate"])
+    burst, slowest = bursts[len(bursts) // 2], bursts[0]
+    lost, duplicated = (sum(b[key] for b in bursts) for key in ("lost", "duplicated"))
     updates = people * PER_PERSON
     database = "PostgreSQL" if database_url else "SQLite"
     name = f"telegram burst ({updates:,} updates, {people} people, {database})"
     single = f"telegram text → reply (in bot, {database})"
     p99_inside = float(np.percentile(inside, 99))
     return [
-        Row(name, "updates per second", burst["rate"], "/s", f">= {TARGET_RATE:g}/s",
-            burst["rate"] >= TARGET_RATE),
-        Row(name, "lost replies", burst["lost"], "", "0", burst["lost"] == 0),
-        Row(name, "duplicated replies", burst["duplicated"], "", "0", burst["duplicated"] == 0),
+        Row(name, f"updates per second, median of {BURSTS} bursts", burst["rate"], "/s",
+            f">= {TARGET_RATE:g}/s", burst["rate"] >= TARGET_RATE),
+        Row(name, "updates per second, slowest burst", slowest["rate"], "/s"),
+        Row(name, f"lost replies, {BURSTS} bursts", lost, "", "0", lost == 0),
+        Row(name, f"duplicated replies, {BURSTS} bursts", duplicated, "", "0", duplicated == 0),
         Row(name, "time to reply p50 (queueing incl.)", burst["p50"], "ms"),
         Row(name, "time to reply p99 (queueing incl.)", burst["p99"], "ms"),
         Row(name, "bot CPU per update", burst["cpu"], "ms"),
