@@ -1,31 +1,15 @@
-"""Which errors are the person's input and which are the host's setup."""
+"""The error classes every layer shares: the person's input, and the host's setup."""
 
 from __future__ import annotations
-
-import importlib
 
 
 class ConfigurationError(RuntimeError):
     """The host's setup is wrong (a missing lexicon file, a bad database URL); says the fix."""
 
 
-# Each engine and importer has its own ValueError subclass for input it cannot use.
-_INPUT_ERRORS = (
-    ("moodtune.emotion_engines.text", "TextInputError"),
-    ("moodtune.emotion_engines.photo", "PhotoInputError"),
-    ("moodtune.emotion_engines.voice", "VoiceInputError"),
-)
+class InputError(ValueError):
+    """Input that cannot be used (empty text, a damaged photo, a silent voice note).
 
-
-def input_error_types() -> tuple[type[BaseException], ...]:
-    types: list[type[BaseException]] = []
-    for module, name in _INPUT_ERRORS:
-        try:
-            types.append(getattr(importlib.import_module(module), name))
-        except (ImportError, AttributeError):
-            continue
-    return tuple(types)
-
-
-def is_input_error(error: BaseException) -> bool:
-    return isinstance(error, input_error_types())
+    Each engine raises its own subclass; its message is a sentence for the person, so the
+    bots reply with it and the CLI prints it and exits with 2.
+    """

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
+from moodtune.emotion_engines.analysis import Analysis, Engines, Inputs
 from moodtune.emotion_engines.reading import Reading
 from moodtune.errors import ConfigurationError
-from moodtune.handlers.engines import Analysis, Engines, Inputs
 from moodtune.recommender.load import load_catalog
 from moodtune.recommender.people import People
 from moodtune.recommender.ranking import Pick

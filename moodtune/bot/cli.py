@@ -20,9 +20,9 @@ from pydantic import ValidationError
 
 from moodtune.bot import app as app_module
 from moodtune.config import get_settings
+from moodtune.emotion_engines.analysis import Inputs
 from moodtune.emotion_engines.reading import Reading
-from moodtune.errors import ConfigurationError, is_input_error
-from moodtune.handlers.engines import Inputs
+from moodtune.errors import ConfigurationError, InputError
 from moodtune.handlers.mood_text import confidence_line, mood_lines
 
 T = TypeVar("T")
@@ -64,10 +64,8 @@ def friendly_errors(func: Callable[..., T]) -> Callable[..., T]:
             raise fail(str(error), SETUP_ERROR) from None
         except ValidationError as error:
             raise fail(_describe_settings(error), SETUP_ERROR) from None
-        except (OSError, ValueError) as error:
-            if isinstance(error, OSError) or is_input_error(error):
-                raise fail(_describe(error), USAGE_ERROR) from None
-            raise
+        except (OSError, InputError) as error:
+            raise fail(_describe(error), USAGE_ERROR) from None
 
     return wrapper
 
@@ -204,7 +202,7 @@ def recommend(
 @friendly_errors
 def chat() -> None:
     """Chat in the terminal: type how you feel, get tracks, rate them (+1 / -1)."""
-    from moodtune.bot.local_chat import run_local_chat
+    from moodtune.bot.local.chat import run_local_chat
 
     run_async(run_local_chat(get_settings()))
 

@@ -25,6 +25,7 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from moodtune.catalog.schema import FIELDS, RecordError, TrackRecord, canonical_field, parse_record
+from moodtune.errors import InputError
 
 MAX_LINE_BYTES = 1 << 20  # lyrics and a few hundred comments fit; a runaway line does not
 SNIFF_BYTES = 8192
@@ -32,7 +33,7 @@ FORMATS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None}  # delimi
 REQUIRED_COLUMNS = ("title", "artists")
 
 
-class CatalogFileError(ValueError):
+class CatalogFileError(InputError):
     """A catalog file that cannot be read at all: unknown format, missing, or unreadable."""
 
 

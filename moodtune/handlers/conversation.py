@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
 from moodtune.emotion import GROUPS
+from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
-from moodtune.errors import is_input_error
+from moodtune.errors import InputError
 from moodtune.handlers.documents import document_kind
-from moodtune.handlers.engines import Engines, Inputs
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
@@ -135,9 +135,7 @@ class Conversation:
     ) -> Reply:
         try:
             analysis = await self.app.engines.analyze(inputs)
-        except ValueError as error:
-            if not is_input_error(error):
-                raise
+        except InputError as error:
             return Reply(str(error), ok=False)
         reading = analysis.fused
         if not reading.has_signal:

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-MIGRATIONS = "moodtune.storage:migrations"  # inside the package, so any install can migrate
+MIGRATIONS = "moodtune:migrations"  # inside the package, so any install can migrate
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 SQLITE_BUSY_MS = 5000  # how long a writer waits for another (the bot while an import runs)
 MIN_SQLITE = (3, 35)  # INSERT … RETURNING and ALTER TABLE … DROP COLUMN

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from moodtune.bot.local_chat import parse_vote, run_local_chat
+from moodtune.bot.local.chat import parse_vote, run_local_chat
 from moodtune.config import get_settings
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from moodtune.config import get_settings
 from moodtune.emotion import EmotionVector
+from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Reading
-from moodtune.handlers.engines import Engines, Inputs
 
 
 class BrokenEngine:

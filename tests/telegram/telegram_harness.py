@@ -12,7 +12,7 @@ from fake_bot_api import FakeBotApi
 
 from moodtune.bot.app import App
 from moodtune.bot.telegram import build_application
-from moodtune.bot.telegram_handlers import TelegramBot
+from moodtune.bot.telegram.handlers import TelegramBot
 from moodtune.config import Settings
 
 POLL_TIMEOUT = 1  # seconds a getUpdates long poll waits: short, so stopping is quick

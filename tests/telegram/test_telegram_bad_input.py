@@ -12,7 +12,7 @@ from media_samples import astronaut_jpeg, silent_note
 from sqlalchemy import func, select, text
 from telegram_harness import Harness
 
-from moodtune.bot.telegram_delivery import ATTEMPTS
+from moodtune.bot.telegram.delivery import ATTEMPTS
 from moodtune.storage.models import Feedback
 
 pytestmark = [

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from telegram_harness import Harness
 
-from moodtune.bot.telegram_callbacks import decode
+from moodtune.bot.telegram.callbacks import decode
 from moodtune.handlers.actions import Forget
 from moodtune.storage.models import Feedback, MoodReading, Person, Recommendation
 

@@ -12,7 +12,7 @@ from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import select
 from telegram_harness import Harness
 
-from moodtune.bot.telegram_callbacks import MAX_BYTES, decode
+from moodtune.bot.telegram.callbacks import MAX_BYTES, decode
 from moodtune.handlers.actions import Correct, Vote
 from moodtune.storage.models import Feedback, MoodReading, Person
 

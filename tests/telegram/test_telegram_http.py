@@ -18,8 +18,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from moodtune.bot.telegram_http import AiohttpRequest
-from moodtune.bot.telegram_logging import REDACTED, redact_tokens
+from moodtune.bot.redaction import REDACTED, redact_tokens
+from moodtune.bot.telegram.http import AiohttpRequest
 
 TOKEN = "42:http-transport-test-token"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -80,7 +80,7 @@ def recording(seen: list[dict[str, Any]]) -> Handler:
 
 async def test_a_json_body_keeps_nested_objects(caplog: pytest.LogCaptureFixture) -> None:
     redact_tokens(TOKEN)
-    caplog.set_level(logging.DEBUG, logger="moodtune.bot.telegram_http")
+    caplog.set_level(logging.DEBUG, logger="moodtune.bot.telegram.http")
     seen: list[dict[str, Any]] = []
     async with serving(recording(seen)) as url, transport() as http:
         data = request_data(chat_id=5, text="Tracks for you: 🎵", reply_markup=MARKUP)

@@ -9,7 +9,8 @@ import pytest
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from moodtune.bot.telegram_callbacks import (
+from moodtune.bot.redaction import REDACTED, redact_tokens
+from moodtune.bot.telegram.callbacks import (
     MAX_BYTES,
     CallbackDataError,
     Press,
@@ -17,11 +18,10 @@ from moodtune.bot.telegram_callbacks import (
     decode,
     encode,
 )
-from moodtune.bot.telegram_delivery import ATTEMPTS, deliver, send_text, with_retries
-from moodtune.bot.telegram_handlers import SeenUpdates
-from moodtune.bot.telegram_logging import REDACTED, redact_tokens
-from moodtune.bot.telegram_media import FileTooBigError, check_size
-from moodtune.bot.telegram_render import (
+from moodtune.bot.telegram.delivery import ATTEMPTS, deliver, send_text, with_retries
+from moodtune.bot.telegram.handlers import SeenUpdates
+from moodtune.bot.telegram.media import FileTooBigError, check_size
+from moodtune.bot.telegram.render import (
     fit,
     keyboard,
     reply_html,

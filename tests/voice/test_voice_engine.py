@@ -103,8 +103,8 @@ async def test_unreadable_notes_raise_a_voice_input_error(engine: VoiceEngine, d
         await engine.analyze(data)
 
 
-def test_voice_input_error_is_a_value_error_the_cli_recognises() -> None:
-    from moodtune.errors import is_input_error
+def test_voice_input_error_is_an_input_error_the_cli_recognises() -> None:
+    from moodtune.errors import InputError
 
+    assert issubclass(VoiceInputError, InputError)
     assert issubclass(VoiceInputError, ValueError)
-    assert is_input_error(VoiceInputError("The voice note is empty."))

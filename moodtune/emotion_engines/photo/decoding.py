@@ -18,13 +18,15 @@ from typing import Final
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from moodtune.errors import InputError
+
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")  # JPEG includes MPO (phone multi-picture)
 WORKING_PIXELS: Final = 1_000_000  # face crops and the scene are read at about 1 megapixel
 _ROTATED: Final = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 _NOT_AN_IMAGE: Final = "This file is not an image I can read (JPEG, PNG, WebP or GIF)."
 
 
-class PhotoInputError(ValueError):
+class PhotoInputError(InputError):
     """Photo bytes the engine cannot use; the message is a sentence for the person."""
 
 

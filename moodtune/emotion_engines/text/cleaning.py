@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from moodtune.errors import InputError
+
 # Above this share of junk code points the input is binary, not a message with typos.
 JUNK_SHARE_LIMIT = 0.3
 
@@ -31,7 +33,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _WHITESPACE_RUN = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")
 
 
-class TextInputError(ValueError):
+class TextInputError(InputError):
     """A message that cannot be read as text; the message is a sentence for the person."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from moodtune.errors import InputError
 
-class VoiceInputError(ValueError):
+
+class VoiceInputError(InputError):
     """A voice note that cannot be analysed: empty, too big, not audio, damaged."""
 
 

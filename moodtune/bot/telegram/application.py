@@ -21,10 +21,10 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
 from moodtune.bot.event_loop import new_event_loop
-from moodtune.bot.telegram_delivery import EchoFreeBot, deliver
-from moodtune.bot.telegram_handlers import TelegramBot
-from moodtune.bot.telegram_http import AiohttpRequest
-from moodtune.bot.telegram_logging import configure_logging, redact_tokens
+from moodtune.bot.redaction import configure_logging, redact_tokens
+from moodtune.bot.telegram.delivery import EchoFreeBot, deliver
+from moodtune.bot.telegram.handlers import TelegramBot
+from moodtune.bot.telegram.http import AiohttpRequest
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
 from moodtune.handlers.commands import command_menu

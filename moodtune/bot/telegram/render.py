@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from moodtune.bot.telegram_callbacks import (
+from moodtune.bot.telegram.callbacks import (
     GROUP_CODES,
     CallbackDataError,
     ShowGroups,

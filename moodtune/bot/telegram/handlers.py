@@ -30,10 +30,10 @@ from telegram.ext import (
     filters,
 )
 
-from moodtune.bot.telegram_callbacks import CallbackDataError, ShowGroups, decode
-from moodtune.bot.telegram_delivery import deliver, reply_target, send_text
-from moodtune.bot.telegram_media import MB, FileTooBigError, download
-from moodtune.bot.telegram_render import (
+from moodtune.bot.telegram.callbacks import CallbackDataError, ShowGroups, decode
+from moodtune.bot.telegram.delivery import deliver, reply_target, send_text
+from moodtune.bot.telegram.media import MB, FileTooBigError, download
+from moodtune.bot.telegram.render import (
     MAX_CAPTION,
     MAX_TEXT,
     fit,

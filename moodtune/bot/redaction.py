@@ -1,9 +1,10 @@
-"""Logging for the Telegram bot, with the token cut out of every record.
+"""Logging for the bots, with every platform token cut out of every record.
 
-The token is part of every Bot API URL, and URLs get logged: the HTTP transport logs each
-request at DEBUG, python-telegram-bot logs its base URL at DEBUG, and network errors carry
-the URL in their message. A filter on one logger misses records from others, so the redaction
-sits in the log record factory, which every record of every logger passes through.
+A Telegram token is part of every Bot API URL, and URLs get logged: the HTTP transport logs
+each request at DEBUG, python-telegram-bot logs its base URL at DEBUG, and network errors
+carry the URL in their message; a Discord token travels in headers that debug logs show.
+A filter on one logger misses records from others, so the redaction sits in the log record
+factory, which every record of every logger passes through.
 """
 
 from __future__ import annotations

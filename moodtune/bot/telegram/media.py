@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import BadRequest
 
-from moodtune.bot.telegram_delivery import with_retries
+from moodtune.bot.telegram.delivery import with_retries
 
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 MB = 1024 * 1024
