@@ -32,6 +32,17 @@ class Vote:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowGroups:
+    """ "Not how I feel" pressed: offer the 7 mood groups to choose from (a change of the
+    buttons only; platforms with menus show the groups at once and never send this)."""
+
+    recommendation_id: int
+
+    def __post_init__(self) -> None:
+        check_offer_id(self.recommendation_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Correct:
     """A correction ("that's not how I feel"): the person's own mood group, anchored to a reply."""
 
@@ -52,4 +63,4 @@ class Forget:
     asked_at: int
 
 
-Action = Vote | Correct | Forget
+Action = Vote | ShowGroups | Correct | Forget
