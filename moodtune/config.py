@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     analysis_workers: int = 2
     messages_per_minute: int = 20
 
+    # Discord (moodtune/bot/discord/; the token is MOODTUNE_DISCORD_TOKEN above).
+    discord_api_url: str = "https://discord.com/api/v10"  # or a Discord-compatible relay
+    discord_proxy: str | None = None  # e.g. http://proxy:3128; HTTPS_PROXY otherwise
+    discord_max_file_bytes: int = 10 * 1024 * 1024  # attachments refused above, unfetched
+    discord_message_content: bool = False  # ask for the privileged message-content intent
+
     @field_validator(
         "recommend_k", "repeat_window", "max_text_chars", "analysis_workers", "person_cache_size"
     )

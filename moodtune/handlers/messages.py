@@ -173,6 +173,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "modality_photo": {"en": "photo", "zh": "照片"},
     "modality_voice": {"en": "voice", "zh": "语音"},
     "modality_unread": {"en": "nothing read", "zh": "没有读出情绪"},
+    # Discord (moodtune/bot/discord/).
+    "discord_mention_me": {
+        "en": "I can't read replies here unless you mention me (@{name}) or use /feel.",
+        "zh": "在这里我读不到回复的内容，除非你 @{name}，或者用 /feel。",
+    },
 }
 
 GROUP_EMOJI = {

@@ -34,4 +34,6 @@ def file_limit(settings: Settings, platform: str, kind: str) -> int:
     capped by what the platform lets a bot fetch."""
     setting = settings.max_photo_bytes if kind == "photo" else settings.max_voice_bytes
     platform_cap = limits_of(platform).download_bytes
+    if platform == "discord":  # a setting: MOODTUNE_DISCORD_MAX_FILE_BYTES (10 MiB)
+        platform_cap = settings.discord_max_file_bytes
     return setting if platform_cap is None else min(setting, platform_cap)

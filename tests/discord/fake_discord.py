@@ -92,7 +92,7 @@ class Call:
 @dataclass
 class Sent:
     """A message the bot made appear: in a channel, as an interaction's answer or follow-up,
-    or an edit of one. `message` is the message as it stands after this."""
+    or an edit of one. `message` is that message as it stands now (edits change it)."""
 
     kind: str  # "message", "interaction", "follow-up", "edit"
     message: dict[str, Any]
@@ -120,13 +120,22 @@ class Sent:
         return "\n".join(part for part in parts if part)
 
     @property
+    def components(self) -> list[dict[str, Any]]:
+        """Every button and select menu, row after row."""
+        rows = self.message.get("components") or []
+        return [item for row in rows for item in row.get("components") or []]
+
+    @property
     def custom_ids(self) -> list[str]:
-        return [
-            item["custom_id"]
-            for row in self.message.get("components") or []
-            for item in row.get("components") or []
-            if "custom_id" in item
-        ]
+        return [item["custom_id"] for item in self.components if "custom_id" in item]
+
+    def button(self, label: str) -> dict[str, Any]:
+        """The first button whose label starts with `label`."""
+        return next(b for b in self.components if (b.get("label") or "").startswith(label))
+
+    @property
+    def select(self) -> dict[str, Any] | None:
+        return next((c for c in self.components if c["type"] == STRING_SELECT), None)
 
 
 @dataclass
