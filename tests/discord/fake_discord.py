@@ -149,6 +149,7 @@ class Upload:
     voice_seconds: float | None = None
     told_size: int | None = None
     dimensions: tuple[int, int] | None = None
+    chunked: bool = False  # the CDN sends it without a Content-Length
 
 
 @dataclass
@@ -213,6 +214,8 @@ class FakeDiscord:
         self.blocked: set[str] = set()  # people who do not accept the bot's DMs
         self.messages: dict[str, dict[str, Any]] = {}  # every message, by id
         self.files: dict[str, bytes] = {}  # attachment id → bytes on the CDN
+        self.chunked: set[str] = set()  # attachment ids the CDN sends without a length
+        self.streamed: dict[str, int] = {}  # of those, how many bytes went out
         self.downloads: list[str] = []  # attachment ids fetched from the CDN
         self.peer_ports: set[int] = set()  # the client ports every request came from
         self.calls: list[Call] = []
@@ -463,12 +466,15 @@ class FakeDiscord:
         """The message a person sees for an interaction: the answer, or, after a deferral,
         the follow-up that filled in "thinking…" (or a press's updated message)."""
 
+        deferred = self.interactions[interaction_id]
+
         def answer() -> Sent | None:
             for sent in self.sent:
-                if sent.interaction_id == interaction_id and not (
-                    sent.message.get("flags", 0) & LOADING
-                ):
-                    return sent
+                if sent.interaction_id != interaction_id:
+                    continue
+                if sent.kind == "interaction" and deferred.callback_type == CALLBACK_DEFERRED:
+                    continue  # "thinking…": the answer is the follow-up that fills it in
+                return sent
             return None
 
         return await self.wait_for(answer, timeout)
@@ -513,6 +519,8 @@ class FakeDiscord:
     def _upload(self, channel_id: str, upload: Upload) -> dict[str, Any]:
         attachment_id = self.ids()
         self.files[attachment_id] = upload.data
+        if upload.chunked:
+            self.chunked.add(attachment_id)
         url = f"http://127.0.0.1:{self.port}/attachments/{channel_id}/{attachment_id}/{upload.filename}"
         size = len(upload.data) if upload.told_size is None else upload.told_size
         return attachment(
@@ -694,7 +702,18 @@ class FakeDiscord:
         data = self.files.get(attachment_id)
         if data is None:
             return web.Response(status=404, text="Not Found")
-        return web.Response(body=data, content_type="application/octet-stream")
+        if attachment_id not in self.chunked:
+            return web.Response(body=data, content_type="application/octet-stream")
+        stream = web.StreamResponse()
+        stream.enable_chunked_encoding()
+        await stream.prepare(request)
+        try:
+            for start in range(0, len(data), 64 * 1024):
+                await stream.write(data[start : start + 64 * 1024])
+                self.streamed[attachment_id] = start + 64 * 1024
+        except ConnectionError:
+            pass  # the client stopped reading
+        return stream
 
     # REST routes (named after Discord's documentation; see ROUTES below).
 
