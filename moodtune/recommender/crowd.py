@@ -18,9 +18,7 @@ from moodtune.storage import thumbs
 
 
 class Crowd:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], max_age: float = 300.0
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_age: float = 300.0) -> None:
         self.sessions = sessions
         self.prior = GlobalPrior()
         self.max_age = max_age
