@@ -202,12 +202,8 @@ async def test_channels_and_senderless_messages_are_refused_and_logged_once(
 ) -> None:
     fake = bot.fake
     channel = {"id": -100555, "type": "channel", "title": "News"}
-    posts = [
-        fake.push({"message": {
-            "message_id": 9000 + n, "date": 0, "chat": channel, "text": "I feel great",
-        }})  # fmt: skip
-        for n in range(3)
-    ]
+    post = {"date": 0, "chat": channel, "text": "I feel great"}
+    posts = [fake.push({"message": {**post, "message_id": 9000 + n}}) for n in range(3)]
     in_group = {"id": -100556, "type": "group", "title": "A group"}
     anonymous = fake.push({"message": {"message_id": 9100, "date": 0, "chat": in_group,
                                        "text": "/start"}})  # fmt: skip
