@@ -278,6 +278,16 @@ class FakeBotApi:
         ):
             return response.status
 
+    async def post_body_to_webhook(self, body: Any, secret: str | None = None) -> int:
+        """Post any JSON body to the webhook (what a forger or a broken relay might send)."""
+        assert self.webhook is not None, "the bot set no webhook"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=body, headers=headers) as response,
+        ):
+            return response.status
+
     # Internals.
 
     def _remember(self, update: dict[str, Any]) -> None:

@@ -144,6 +144,16 @@ class TelegramBot:
             command=command,
         )
 
+    async def apologise_for_delay(self, update: Update) -> None:
+        """An update from before a restart, too old to answer as if it had just come."""
+        message = update.message
+        if message is None or self.application is None:
+            return
+        bot = self.application.bot
+        incoming = self.translate(update.update_id, message, bot.username, bot.id)
+        if incoming is not None:
+            await self._reply(message, await self.handlers.too_late(incoming))
+
     def _refuse(self, what: str) -> None:
         if what not in self._refused_kinds:
             self._refused_kinds.add(what)
