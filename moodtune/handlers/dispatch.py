@@ -11,6 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 
+from moodtune.emotion import EmotionVector
 from moodtune.handlers.actions import Correct, Forget, ShowGroups, Vote
 from moodtune.handlers.buttons import (
     ButtonDataError,
@@ -27,12 +28,14 @@ from moodtune.handlers.documents import document_kind
 from moodtune.handlers.incoming import FetchError, FileTooBigError, Message, Press
 from moodtune.handlers.messages import say
 from moodtune.handlers.messenger import Messenger
+from moodtune.handlers.mood_text import mood_lines
 from moodtune.handlers.outbound import Delivery
 from moodtune.handlers.platforms import MB, file_limit, limits_of
 from moodtune.handlers.rate_limit import Admission, PersonRateLimit
-from moodtune.handlers.replies import Chat, PressOutcome, Reply, Sender
+from moodtune.handlers.replies import Chat, OfferedTrack, PressOutcome, Reply, Sender
 from moodtune.handlers.seen_events import SeenEvents
-from moodtune.storage import inbox
+from moodtune.recommender.explain import explain
+from moodtune.storage import inbox, recommendations
 from moodtune.storage.models import InboxEvent
 from moodtune.storage.outage import is_outage
 
@@ -80,6 +83,38 @@ class Handlers:
         finally:
             inbox.ANSWERING.reset(token)
             await self._done(answering, reply)
+
+    def delivered(self, platform: str, event_id: str) -> None:
+        """The platform took the answer to this event: nothing to send again after a restart."""
+        self.app.people.writer.write_later(sent=[(platform, event_id)])
+
+    async def stored_answer(self, event: InboxEvent, sender: Sender) -> Reply | None:
+        """For an event answered before the last stop but not known to be sent: that answer
+        again, from the offers it stored (the person may see it twice, never not at all).
+        None when there is nothing stored to send: the event is to be handled again."""
+        offers = (event.reply or {}).get("offers") or []
+        if event.done_at is None or not offers:
+            return None
+        async with self.app.sessions() as session:
+            stored = await recommendations.get_many(session, offers)
+        tracks = self.app.catalog.tracks
+        language = self.conversation.language(sender)
+        shown = [r for r in stored if r.track_id in tracks]
+        if not shown:
+            return None
+        mood = EmotionVector(shown[0].mood)
+        offered = tuple(
+            OfferedTrack(
+                r.id, tracks[r.track_id], explain(mood, tracks[r.track_id], language=language)
+            )
+            for r in shown
+        )
+        lines = [
+            self.say(sender, "sent_again"),
+            *mood_lines(mood, language),
+            self.say(sender, "tracks_header"),
+        ]
+        return self.finish(Reply("\n".join(lines), offered), sender)
 
     async def too_late(self, message: Message) -> Reply:
         """The answer to a message that waited too long (the bot was down): an apology,
@@ -172,11 +207,22 @@ class Handlers:
 
     async def on_press(self, press: Press) -> PressOutcome:
         """What a button press changes. Data moodtune did not make, or made for someone
-        else's reply, is refused with a short notice and changes nothing."""
+        else's reply, is refused with a short notice and changes nothing. The event is
+        marked done in the inbox before this returns."""
         sender = press.sender
         if not self.seen.first_time(sender.platform, press.event_id):
             log.info("%s press %s delivered again; handled once", sender.platform, press.event_id)
             return PressOutcome()
+        answering = inbox.Answering(sender.platform, press.event_id)
+        outcome = PressOutcome()
+        try:
+            outcome = await self._pressed(press)
+            return outcome
+        finally:
+            await self._done(answering, Reply(outcome.notice or outcome.text or ""))
+
+    async def _pressed(self, press: Press) -> PressOutcome:
+        sender = press.sender
         try:
             pressed = decode(press.data, limits_of(sender.platform).button_bytes)
         except ButtonDataError as error:

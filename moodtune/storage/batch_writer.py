@@ -50,6 +50,7 @@ class Write:
     offers: Sequence[dict[str, Any]] = ()
     answered: Sequence[inbox.Done] = ()  # incoming events this write answers
     chats: Sequence[dict[str, Any]] = ()  # chats to remember (see chats.chat_row)
+    sent: Sequence[tuple[str, str]] = ()  # (platform, event id) of answers the platform took
     done: asyncio.Future[list[int]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -75,7 +76,7 @@ class BatchWriter:
         answered, if any (inbox.ANSWERING), is marked done with them."""
         current = inbox.ANSWERING.get()
         if current is not None and not current.marked and (moods or offers):
-            answered = [*answered, current.done({"offers": len(offers)})]
+            answered = [*answered, current.done({})]  # the offers' ids are added on commit
         if not moods and not offers and not answered:
             return []
         write = Write(moods, offers, answered)
@@ -89,10 +90,12 @@ class BatchWriter:
             current.marked = True
         return ids
 
-    def write_later(self, chats: Sequence[dict[str, Any]]) -> None:
-        """Rows nobody waits for (a chat seen for the first time), stored with the next
-        transaction: a message in a new chat costs no transaction of its own."""
-        write = Write(chats=chats)
+    def write_later(
+        self, chats: Sequence[dict[str, Any]] = (), sent: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Rows nobody waits for (a chat seen for the first time, an answer sent), stored
+        with the next transaction: they cost no transaction of their own."""
+        write = Write(chats=chats, sent=sent)
         write.done.add_done_callback(_log_failure)
         self._enqueue(write)
 
@@ -137,19 +140,32 @@ class BatchWriter:
     async def _transaction(self, batch: Sequence[Write]) -> list[int]:
         moods = [row for write in batch for row in write.moods]
         offers = [row for write in batch for row in write.offers]
-        answered = [done for write in batch for done in write.answered]
         chat_rows = [row for write in batch for row in write.chats]
+        sent = [key for write in batch for key in write.sent]
         # Core statements on the tables: the ORM's bulk machinery costs more than the SQL.
         async with self.sessions() as session, session.begin():
             connection = await session.connection()
             await chats.upsert(connection, chat_rows)
             if moods:
                 await connection.execute(insert(MOODS), moods)
-            await inbox.mark_done(connection, answered)
-            if not offers:
-                return []
-            statement = insert(OFFERS).returning(OFFERS.c.id, sort_by_parameter_order=True)
-            return list((await connection.execute(statement, offers)).scalars())
+            ids: list[int] = []
+            if offers:
+                statement = insert(OFFERS).returning(OFFERS.c.id, sort_by_parameter_order=True)
+                ids = list((await connection.execute(statement, offers)).scalars())
+            await inbox.mark_done(connection, _answered(batch, ids))
+            await inbox.mark_sent(connection, sent)
+            return ids
+
+
+def _answered(batch: Sequence[Write], ids: list[int]) -> list[inbox.Done]:
+    """Each answered event's record, with the ids its write's offers were given."""
+    done, start = [], 0
+    for write in batch:
+        end = start + len(write.offers)
+        for platform, event_id, record in write.answered:
+            done.append((platform, event_id, {**record, "offers": ids[start:end]}))
+        start = end
+    return done
 
 
 def _settle(batch: Sequence[Write], ids: list[int]) -> None:

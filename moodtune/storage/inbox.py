@@ -87,11 +87,25 @@ async def mark_done(connection: AsyncConnection, done: Sequence[Done]) -> None:
     )
 
 
+async def mark_sent(connection: AsyncConnection, sent: Sequence[tuple[str, str]]) -> None:
+    """(platform, event id) of events whose answer the platform took."""
+    if not sent:
+        return
+    statement = (
+        update(INBOX)
+        .where(INBOX.c.platform == bindparam("p"), INBOX.c.event_id == bindparam("e"))
+        .values(sent_at=bindparam("at"))
+    )
+    now = utc_now()
+    await connection.execute(statement, [{"p": p, "e": e, "at": now} for p, e in sent])
+
+
 async def pending(session: AsyncSession, platform: str) -> list[InboxEvent]:
-    """Events received but not done, in the order they arrived."""
+    """Events received but not answered, or answered but not known to be sent, in the order
+    they arrived."""
     query = (
         select(InboxEvent)
-        .where(InboxEvent.platform == platform, InboxEvent.done_at.is_(None))
+        .where(InboxEvent.platform == platform, InboxEvent.sent_at.is_(None))
         .order_by(InboxEvent.id)
     )
     return list((await session.scalars(query)).all())

@@ -178,9 +178,11 @@ class InboxEvent(Base):
 
     `payload` is the event as the platform sent it (JSON), so it can be handled after a
     restart; `done_at` is set in the same transaction as the rows its answer stored, before
-    the answer goes out, and `reply` records what that answer was. Done events are kept a
-    day (late re-deliveries are still recognised), then deleted; /forget deletes a
-    person's at once.
+    the answer goes out, and `reply` records what that answer was (the offers' ids);
+    `sent_at` once the platform took the answer. An answer stored but not known to be sent
+    when the process stopped is sent again at the next start. Done events are kept a day
+    (late re-deliveries are still recognised), then deleted; /forget deletes a person's at
+    once.
     """
 
     __tablename__ = "inbox"
@@ -198,3 +200,4 @@ class InboxEvent(Base):
     received_at: Mapped[datetime] = _created()
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

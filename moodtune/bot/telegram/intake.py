@@ -75,12 +75,15 @@ class Intake:
         pending = await self.handlers.pending(PLATFORM)
         oldest = utc_now() - timedelta(seconds=stale_after)
         bot = self.application.bot
+        interrupted, apologise = self.bot.finish_interrupted, self.bot.apologise_for_delay
         for event in pending:
             update = Update.de_json(event.payload, bot)
             if update is None:
                 continue
-            if event.received_at < oldest:
-                self.order.submit(chat_of(update), lambda u=update: self.bot.apologise_for_delay(u))
+            if event.done_at is not None:  # answered; the answer may not have gone out
+                self.order.submit(chat_of(update), lambda e=event, u=update: interrupted(e, u))
+            elif event.received_at < oldest:
+                self.order.submit(chat_of(update), lambda u=update: apologise(u))
             else:
                 self._submit(update)
         if pending:
