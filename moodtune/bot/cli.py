@@ -19,6 +19,7 @@ import typer
 from pydantic import ValidationError
 
 from moodtune.bot import app as app_module
+from moodtune.bot import event_loop
 from moodtune.config import get_settings
 from moodtune.emotion_engines.analysis import Inputs
 from moodtune.emotion_engines.reading import Reading
@@ -210,15 +211,19 @@ def chat() -> None:
 @cli.command()
 @friendly_errors
 def run() -> None:
-    """Start the bot: Telegram when a token is configured, the terminal chat otherwise."""
+    """Start the bot: every platform with a token configured, in one process; the terminal
+    chat when there is none."""
+    from moodtune.bot.redaction import configure_logging
+    from moodtune.bot.runner import configured, serve
+
     settings = get_settings()
-    if settings.telegram_token is None:
-        typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the local chat.", err=True)
+    factories = configured(settings)
+    if not factories:
+        typer.echo("No platform token configured: starting the local chat.", err=True)
         chat()
         return
-    from moodtune.bot.telegram import run_telegram
-
-    run_telegram(settings)
+    configure_logging()
+    event_loop.run(serve(settings, factories))
 
 
 @catalog_cli.command("import")
