@@ -40,6 +40,8 @@ catalog_cli = typer.Typer(help="Manage the music catalog.", no_args_is_help=True
 db_cli = typer.Typer(help="Manage the database.", no_args_is_help=True)
 cli.add_typer(catalog_cli, name="catalog")
 cli.add_typer(db_cli, name="db")
+discord_cli = typer.Typer(help="Set up the Discord bot.", no_args_is_help=True)
+cli.add_typer(discord_cli, name="discord")
 
 TextArg = Annotated[
     str | None, typer.Argument(help="How you feel, in words. '-' reads standard input.")
@@ -247,6 +249,22 @@ def db_upgrade() -> None:
     """Create or migrate the database to the newest schema."""
     url = run_async(app_module.upgrade_database(get_settings()))
     typer.echo(f"database is up to date: {url}")
+
+
+@discord_cli.command("sync")
+@friendly_errors
+def discord_sync(
+    guild: Annotated[
+        int | None,
+        typer.Option("--guild", help="A server's id: its commands change at once (not global)."),
+    ] = None,
+) -> None:
+    """Register the slash commands with Discord (after an install or an upgrade)."""
+    from moodtune.bot.discord.connector import sync_commands
+
+    names = run_async(sync_commands(get_settings(), guild))
+    where = f"in server {guild}" if guild is not None else "globally (may take a while to show)"
+    typer.echo(f"synced {len(names)} commands {where}: " + " ".join(f"/{n}" for n in names))
 
 
 def main() -> None:

@@ -41,6 +41,10 @@ def configured(settings: Settings) -> list[ConnectorFactory]:
         from moodtune.bot.telegram.connector import TelegramConnector
 
         factories.append(TelegramConnector)
+    if settings.discord_token is not None:
+        from moodtune.bot.discord.connector import DiscordConnector
+
+        factories.append(DiscordConnector)
     return factories
 
 

@@ -23,11 +23,12 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _discord_endpoints() -> Iterator[None]:
-    """Tests point discord.py's process-wide REST base and gateway at their fake (each bot
-    at its own, as it logs in); Discord's own are put back when the tests are done."""
+def discord_defaults() -> Iterator[tuple[str, object]]:
+    """discord.py's own REST base and gateway, as it came. Tests point these process-wide
+    attributes at their fake (each bot at its own, as it logs in); they are put back when
+    the tests are done."""
     base, gateway = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    yield
+    yield base, gateway
     discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 

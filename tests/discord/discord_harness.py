@@ -5,8 +5,6 @@ database, same fake Discord), as a redeploy would."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from fake_discord import FakeDiscord, Guild, Sent
 
 from moodtune.bot.app import App
 from moodtune.bot.discord.client import DiscordBot
+from moodtune.bot.discord.connector import DiscordConnector
 from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 
@@ -36,11 +35,13 @@ class Harness:
     fake: FakeDiscord
     settings: Settings
     app: App
-    bot: DiscordBot
-    task: asyncio.Task[None]
+    connector: DiscordConnector
     data_dir: Path
     server: Guild
-    synced: bool = True
+
+    @property
+    def bot(self) -> DiscordBot:
+        return self.connector.bot
 
     async def ask(self, user_id: str, text: str = "", **options: Any) -> Sent:
         """A DM (or, with guild=…, a server message) and the bot's reply to it."""
@@ -48,15 +49,12 @@ class Harness:
         return await self.fake.reply_to(self.fake.push_message(user_id, text, **options), timeout)
 
 
-async def connect(fake: FakeDiscord, settings: Settings, app: App) -> tuple[DiscordBot, Any]:
-    bot = DiscordBot(settings, Handlers(app), guild_ready_timeout=0.05)
-    await bot.login(fake.token)
-    task = asyncio.create_task(bot.connect())
-    ready = asyncio.create_task(bot.wait_until_ready())
-    await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    assert bot.is_ready(), "the bot did not get READY from the fake Discord"
-    return bot, task
+async def connect(settings: Settings, app: App) -> DiscordConnector:
+    """The connector as `moodtune run` starts it (a short wait for servers to arrive)."""
+    connector = DiscordConnector(settings, Handlers(app), guild_ready_timeout=0.05)
+    await connector.start()
+    assert connector.bot.is_ready(), "the bot did not get READY from the fake Discord"
+    return connector
 
 
 async def start_harness(
@@ -70,15 +68,13 @@ async def start_harness(
     server = fake.add_guild("the server", [])
     settings = discord_settings(data_dir, fake, **overrides)
     app = await App.open(settings)
-    bot, task = await connect(fake, settings, app)
-    await bot.tree.sync()  # as `moodtune discord sync` does once, on request
-    return Harness(fake, settings, app, bot, task, data_dir, server)
+    connector = await connect(settings, app)
+    await connector.bot.tree.sync()  # as `moodtune discord sync` does once, on request
+    return Harness(fake, settings, app, connector, data_dir, server)
 
 
 async def stop_bot(harness: Harness) -> None:
-    await harness.bot.close()
-    with contextlib.suppress(Exception, asyncio.CancelledError):
-        await asyncio.wait_for(harness.task, 10)
+    await harness.connector.stop()
     await harness.app.close()
 
 
@@ -86,7 +82,7 @@ async def restart(harness: Harness) -> None:
     """A new process, as far as the bot knows: new client, new App, nothing in memory."""
     await stop_bot(harness)
     harness.app = await App.open(harness.settings)
-    harness.bot, harness.task = await connect(harness.fake, harness.settings, harness.app)
+    harness.connector = await connect(harness.settings, harness.app)
 
 
 async def stop_harness(harness: Harness) -> None:

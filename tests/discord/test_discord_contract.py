@@ -16,10 +16,12 @@ from discord.gateway import DiscordWebSocket
 from moodtune.bot.discord.endpoints import DISCORD_API, use_api
 
 
-def test_every_rest_route_is_built_on_the_class_attribute_route_base() -> None:
+def test_every_rest_route_is_built_on_the_class_attribute_route_base(
+    discord_defaults: tuple[str, object],
+) -> None:
     base = inspect.getattr_static(discord.http.Route, "BASE", None)
     assert isinstance(base, str), "discord.http.Route.BASE is gone: REST cannot be redirected"
-    assert base == DISCORD_API, f"discord.py now talks to {base}; update DISCORD_API"
+    assert discord_defaults[0] == DISCORD_API, f"discord.py talks to {discord_defaults[0]}"
     use_api("http://relay.example/api/v10/")
     route = discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=42)
     assert route.url == "http://relay.example/api/v10/channels/42/messages"
@@ -32,9 +34,12 @@ def test_every_rest_route_is_built_on_the_class_attribute_route_base() -> None:
     assert callback.url.startswith("http://relay.example/api/v10/"), "webhooks take another base"
 
 
-def test_a_connection_handed_no_gateway_dials_the_class_attribute_default_gateway() -> None:
+def test_a_connection_handed_no_gateway_dials_the_class_attribute_default_gateway(
+    discord_defaults: tuple[str, object],
+) -> None:
     default = inspect.getattr_static(DiscordWebSocket, "DEFAULT_GATEWAY", None)
     assert isinstance(default, yarl.URL), "DiscordWebSocket.DEFAULT_GATEWAY is gone"
+    assert discord_defaults[1] == yarl.URL("wss://gateway.discord.gg/")
     from_client = inspect.signature(DiscordWebSocket.from_client)
     assert from_client.parameters["gateway"].default is None
     source = inspect.getsource(DiscordWebSocket)
