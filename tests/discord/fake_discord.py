@@ -31,6 +31,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
@@ -1036,7 +1037,8 @@ def _error(status: int, code: int, message: str) -> web.Response:
 
 def _failure(failure: Failure, route: str) -> web.Response:
     if failure.status != 429:
-        return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
+        reason = HTTPStatus(failure.status).phrase
+        return _json({"message": f"{failure.status}: {reason}", "code": 0}, failure.status)
     headers = {
         "Retry-After": str(max(1, round(failure.retry_after))),
         "X-RateLimit-Limit": "5",
