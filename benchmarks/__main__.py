@@ -60,10 +60,16 @@ def main() -> int:
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))}")
     rows: list[Row] = []
+    closing: list[str] = []  # lines a benchmark asks to print under the table
     for name in args.names or _names():
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        rows.extend(_run_isolated(name, args.quick))
+        measured = _run_isolated(name, args.quick)
+        rows.extend(measured)
+        summary = getattr(importlib.import_module(f"benchmarks.bench_{name}"), "summary", None)
+        closing.extend(summary(measured) if summary else [])
     print(render(rows))
+    for line in closing:
+        print(line)
     return 1 if any(r.ok is False for r in rows) else 0
 
 

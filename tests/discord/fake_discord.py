@@ -225,6 +225,8 @@ class FakeDiscord:
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global)
         self.pushed_at: dict[str, float] = {}  # message or interaction id → when injected
         self._replies: dict[str, list[Sent]] = defaultdict(list)  # message id → replies
+        self._answers: dict[str, list[Sent]] = defaultdict(list)  # interaction id → sent
+        self._by_token: dict[str, InteractionState] = {}
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._routes: list[tuple[str, re.Pattern[str], str]] = []
         self._changed = asyncio.Event()
@@ -448,6 +450,10 @@ class FakeDiscord:
     def replies_to(self, message_id: str) -> list[Sent]:
         return self._replies.get(message_id, [])
 
+    def answers_to(self, interaction_id: str) -> list[Sent]:
+        """What the bot sent for an interaction: its answer, follow-ups, edits, in order."""
+        return self._answers.get(interaction_id, [])
+
     def sent_in(self, channel_id: str) -> list[Sent]:
         return [s for s in self.sent if s.message["channel_id"] == channel_id]
 
@@ -470,9 +476,7 @@ class FakeDiscord:
         deferred = self.interactions[interaction_id]
 
         def answer() -> Sent | None:
-            for sent in self.sent:
-                if sent.interaction_id != interaction_id:
-                    continue
+            for sent in self.answers_to(interaction_id):
                 if sent.kind == "interaction" and deferred.callback_type == CALLBACK_DEFERRED:
                     continue  # "thinking…": the answer is the follow-up that fills it in
                 return sent
@@ -579,12 +583,13 @@ class FakeDiscord:
             source=source,
         )
         self.interactions[interaction_id] = InteractionState(payload, time.perf_counter())
+        self._by_token[payload["token"]] = self.interactions[interaction_id]
         self.pushed_at[interaction_id] = time.perf_counter()
         self.gateway.dispatch("INTERACTION_CREATE", payload)
         return interaction_id
 
     def _interaction_by_token(self, token: str) -> InteractionState | None:
-        return next((i for i in self.interactions.values() if i.payload["token"] == token), None)
+        return self._by_token.get(token)
 
     def _store(
         self,
@@ -632,6 +637,8 @@ class FakeDiscord:
         self.sent.append(sent)
         if reply_to is not None:
             self._replies[reply_to].append(sent)
+        if interaction_id is not None:
+            self._answers[interaction_id].append(sent)
 
     @staticmethod
     def _edited(stored: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from moodtune.bot.discord.render import CoreButton, GroupSelect, carries, render
 from moodtune.bot.discord.slash_commands import CommandTexts, build_tree
 from moodtune.bot.discord.translate import media_of, sender_of, translate_message
 from moodtune.config import Settings
+from moodtune.handlers.chat_order import ChatOrder
 from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.incoming import Message
 from moodtune.handlers.replies import Reply
@@ -30,6 +31,7 @@ from moodtune.handlers.replies import Reply
 log = logging.getLogger(__name__)
 
 READ_TYPES = (discord.MessageType.default, discord.MessageType.reply)  # not joins, pins...
+CONCURRENT = 64  # messages being answered at once; the rest wait their turn
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -58,6 +60,8 @@ class DiscordBot(discord.Client):
         self.fetcher = AttachmentFetcher(proxy)
         self.outbound = DiscordOutbound(self)
         self.tree = build_tree(self, self._answer_command, self.fetcher)
+        self.order = ChatOrder(CONCURRENT)
+        self.taking = True  # False while stopping: new events are left alone
         self._handlers: Handlers | None = None
         self._answering: Answering | None = None
         if handlers is not None:
@@ -98,9 +102,17 @@ class DiscordBot(discord.Client):
     # Messages.
 
     async def on_message(self, message: discord.Message) -> None:
-        bot = self.user
-        if bot is None or message.author.bot or message.type not in READ_TYPES:
+        """Messages wait their turn (in order per channel, CONCURRENT at a time); slash
+        commands and presses do not, since Discord wants them answered within 3 seconds."""
+        if not self.taking or self.user is None or message.author.bot:
             return
+        if message.type not in READ_TYPES:
+            return
+        self.order.submit(message.channel.id, lambda: self._on_message(message))
+
+    async def _on_message(self, message: discord.Message) -> None:
+        bot = self.user
+        assert bot is not None
         try:
             incoming = translate_message(message, bot, self.fetcher)
             if self._hidden_from_bot(message, incoming):
@@ -122,7 +134,7 @@ class DiscordBot(discord.Client):
         return (
             incoming.addressed
             and message.guild is not None
-            and not self.intents.message_content
+            and not self.settings.discord_message_content
             and not message.content
             and not message.attachments
         )
@@ -163,7 +175,7 @@ class DiscordBot(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A press on a component the message does not carry (a forged or mangled
         custom_id) reaches no DynamicItem: it is answered here, by the same core."""
-        if interaction.type is not discord.InteractionType.component:
+        if not self.taking or interaction.type is not discord.InteractionType.component:
             return
         data = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))

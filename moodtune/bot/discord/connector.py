@@ -24,6 +24,7 @@ from moodtune.handlers.dispatch import Handlers
 
 log = logging.getLogger(__name__)
 READY_SECONDS = 60.0  # how long `start` waits for the gateway's READY before going on
+DRAIN_SECONDS = 30.0  # at a stop, how long messages being answered may take to finish
 
 
 def discord_token(settings: Settings) -> str:
@@ -86,6 +87,12 @@ class DiscordConnector:
         self._running.add_done_callback(_report_end)
 
     async def stop(self) -> None:
+        """Stop taking events, let the messages being answered finish (a while), close."""
+        self.bot.taking = False
+        try:
+            await asyncio.wait_for(self.bot.order.drain(), DRAIN_SECONDS)
+        except TimeoutError:
+            await self.bot.order.cancel()
         await self.bot.close()
         if self._running is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):

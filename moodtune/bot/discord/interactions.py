@@ -32,8 +32,17 @@ from moodtune.handlers.replies import PressOutcome
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFER_AFTER = 1.0  # seconds of work before deferring: well inside Discord's 3 s
+ANSWER_WITHIN = 3.0  # seconds Discord gives for the first answer, from the interaction's making
+DEFER_AFTER = 1.0  # seconds of work before deferring, at most
+MARGIN = 1.5  # seconds kept for the deferral itself to reach Discord (a busy moment, a retry)
 MAX_NOTICE = 2000
+
+
+def patience(interaction: discord.Interaction) -> float:
+    """How long the answer may be waited for before deferring: DEFER_AFTER, less whatever
+    the interaction already spent reaching the bot (a backed-up gateway, a busy loop)."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, min(DEFER_AFTER, ANSWER_WITHIN - MARGIN - age))
 
 
 async def finished_within(task: asyncio.Task[T], seconds: float) -> bool:
@@ -69,7 +78,7 @@ class Answering:
         """Answer a slash command that the core reads as `messages` (one, or one per file),
         each answer in order; deferred when the first is not ready in time."""
         first = asyncio.create_task(self.handlers.on_message(messages[0]))
-        ready = await finished_within(first, 0 if messages[0].media else DEFER_AFTER)
+        ready = await finished_within(first, 0 if messages[0].media else patience(interaction))
         if ready and first.result() is None:
             return  # delivered again, or not to be answered: the first delivery answers
         if not ready:
@@ -101,7 +110,7 @@ class Answering:
             buttons=keyboard_of(interaction.message),
         )
         work = asyncio.create_task(self.handlers.on_press(press))
-        if not await finished_within(work, DEFER_AFTER):
+        if not await finished_within(work, patience(interaction)):
             await _sent(interaction.response.defer(), "deferral")
         await self.show(interaction, await work)
 

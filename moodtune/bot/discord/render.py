@@ -11,6 +11,7 @@ select menu of the 7 mood groups, so a correction takes one choice instead of tw
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 import discord
 
 from moodtune.emotion import GROUP_OF
-from moodtune.handlers.actions import Forget, ShowGroups, Vote
+from moodtune.handlers.actions import Action, Forget, ShowGroups, Vote
 from moodtune.handlers.buttons import VOTED, action_of, decode, group_buttons
 from moodtune.handlers.messages import say
 from moodtune.handlers.replies import Button, Keyboard, OfferedTrack, Reply
@@ -185,8 +186,14 @@ def _client(interaction: discord.Interaction) -> Any:
     return interaction.client
 
 
+@functools.lru_cache(maxsize=4096)
+def _action(data: str) -> Action | None:
+    """What a button's data stands for (each is looked at several times while drawing)."""
+    return action_of(Button("", data))
+
+
 def _style(button: Button) -> discord.ButtonStyle:
-    action = action_of(button)
+    action = _action(button.data)
     if isinstance(action, Vote) and button.label.endswith(VOTED):
         return discord.ButtonStyle.primary
     if isinstance(action, Forget) and action.confirmed:
@@ -215,7 +222,7 @@ def group_select(button: Button) -> GroupSelect:
 
 
 def _is_vote_pair(row: tuple[Button, ...]) -> bool:
-    return len(row) == 2 and all(isinstance(action_of(b), Vote) for b in row)
+    return len(row) == 2 and all(isinstance(_action(b.data), Vote) for b in row)
 
 
 def fit_rows(keyboard: Keyboard) -> Keyboard:
@@ -247,7 +254,7 @@ def view_of(keyboard: Keyboard) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     for row_number, row in enumerate(fit_rows(keyboard)[:MAX_ROWS]):
-        if len(row) == 1 and isinstance(action_of(row[0]), ShowGroups):
+        if len(row) == 1 and isinstance(_action(row[0].data), ShowGroups):
             select = group_select(row[0])
             select.item.row = row_number
             view.add_item(select)
