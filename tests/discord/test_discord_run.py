@@ -52,6 +52,38 @@ async def test_moodtune_run_connects_answers_and_stops(
     assert not fake.calls_to("PUT /applications/{application.id}/commands")  # not at start
 
 
+async def test_moodtune_run_serves_discord_and_telegram_side_by_side(
+    catalog_database: Path, tmp_path: Path, fake: FakeDiscord
+) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
+    from fake_bot_api import FakeBotApi
+
+    shutil.copyfile(catalog_database, tmp_path / "moodtune.db")
+    telegram = FakeBotApi()
+    await telegram.start()
+    env = environment(
+        fake, tmp_path, MOODTUNE_TELEGRAM_TOKEN=telegram.token,
+        MOODTUNE_TELEGRAM_BASE_URL=telegram.base_url,
+        MOODTUNE_TELEGRAM_BASE_FILE_URL=telegram.base_file_url,
+    )  # fmt: skip
+    process = await asyncio.create_subprocess_exec(
+        *MOODTUNE, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await fake.ready(timeout=90)
+        on_discord = fake.push_message(fake.add_user("ana"), "I feel happy and light")
+        on_telegram = telegram.push_text(701, "I feel calm tonight")
+        assert "Tracks for you:" in (await fake.reply_to(on_discord, timeout=60)).text
+        assert "Tracks for you:" in (await telegram.reply_to(on_telegram, timeout=60))["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        await telegram.stop()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Telegram connector started" in log and "Discord connector started" in log
+
+
 async def test_discord_sync_registers_the_commands_globally_or_in_one_server(
     fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
