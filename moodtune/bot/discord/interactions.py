@@ -89,6 +89,8 @@ class Answering:
         for reply in replies:
             if reply is not None:
                 await self._answer(interaction, render_reply(reply), ephemeral)
+        if not ready and all(reply is None for reply in replies):  # nothing to say after all
+            await _sent(interaction.delete_original_response(), "thinking… removal")
 
     async def _answer(
         self, interaction: discord.Interaction, rendered: Rendered, ephemeral: bool
