@@ -1,6 +1,7 @@
 """A small HTTP proxy on 127.0.0.1, as people who reach Telegram only through one run it:
 CONNECT tunnels (how HTTPS goes through a proxy) and plain requests in absolute form (how
-HTTP does), optionally behind Basic proxy authentication.
+HTTP does), optionally behind Basic proxy authentication, optionally spoken to over TLS
+(an https:// proxy).
 
 It remembers every request line it was asked for, and it alone knows the `hosts` it is
 given (say telegram.test → 127.0.0.1): a client that names such a host can reach it only
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ssl
 from urllib.parse import urlsplit
 
 HOP_BY_HOP = ("proxy-authorization", "proxy-connection", "connection", "keep-alive")
@@ -30,14 +32,17 @@ class ForwardProxy:
             self._authorization = f"Basic {pair}"
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self.scheme = "http"
         self.port = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Listen on a free loopback port; over TLS with `tls` (a server context)."""
+        self.scheme = "https" if tls else "http"
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

@@ -134,27 +134,27 @@ async def test_the_bot_works_through_the_configured_proxy(
     assert not proxy.refused
 
 
-async def test_moodtune_run_goes_through_https_proxy(
-    catalog_database: Path, tmp_path: Path
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "MOODTUNE_TELEGRAM_PROXY"])
+async def test_moodtune_run_tunnels_https_through_the_proxy(
+    variable: str, catalog_database: Path, tmp_path: Path
 ) -> None:
     """The real command, HTTPS to the fake server (its certificate from a test CA the
-    command is told to trust), tunnelled through the proxy that HTTPS_PROXY names."""
+    command is told to trust), tunnelled through the proxy HTTPS_PROXY names; the one
+    MOODTUNE_TELEGRAM_PROXY names is an https:// proxy (TLS to the proxy, then inside)."""
     ca = trustme.CA()
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert(HIDDEN).configure_cert(tls)
     ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
     shutil.copyfile(catalog_database, tmp_path / "moodtune.db")
     fake = FakeBotApi(host=HIDDEN)
-    await fake.start(tls)
+    await fake.start(server_tls(ca, HIDDEN))
     proxy = ForwardProxy({HIDDEN: "127.0.0.1"})
-    await proxy.start()
+    await proxy.start(server_tls(ca, "127.0.0.1") if variable == SETTING else None)
     env = command_env(
         tmp_path,
         MOODTUNE_TELEGRAM_TOKEN=fake.token,
         MOODTUNE_TELEGRAM_BASE_URL=fake.base_url,
         MOODTUNE_TELEGRAM_BASE_FILE_URL=fake.base_file_url,
-        HTTPS_PROXY=proxy.url,
         SSL_CERT_FILE=str(tmp_path / "ca.pem"),
+        **{variable: proxy.url},
     )
     process = await asyncio.create_subprocess_exec(
         *MOODTUNE, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
@@ -170,6 +170,13 @@ async def test_moodtune_run_goes_through_https_proxy(
         await fake.stop()
     log = stderr.decode()
     assert process.returncode == 0, log
-    assert f"reached Telegram through the proxy {proxy.url} (HTTPS_PROXY)" in log
+    assert f"reached Telegram through the proxy {proxy.url} ({variable})" in log
     assert "Traceback" not in log
     assert proxy.seen and set(proxy.seen) == {f"CONNECT {HIDDEN}:{fake.port}"}
+
+
+def server_tls(ca: trustme.CA, host: str) -> ssl.SSLContext:
+    """A server's TLS context with a certificate for `host` from the test CA."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(host).configure_cert(context)
+    return context
