@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     analysis_workers: int = 2
     messages_per_minute: int = 20
 
+    # Telegram through a proxy: an HTTP(S) proxy URL, credentials allowed (user:password@).
+    # Unset: HTTPS_PROXY / HTTP_PROXY from the environment, NO_PROXY honoured.
+    telegram_proxy: SecretStr | None = None
+
     @field_validator(
         "recommend_k", "repeat_window", "max_text_chars", "analysis_workers", "person_cache_size"
     )
