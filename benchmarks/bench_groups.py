@@ -14,8 +14,8 @@ index over the members (mean, 10th percentile), the smallest member's share of t
 aimed at them, and the share of lists for ≤ 10 members in which every member has a track
 of their own, and how good each track is for the member it names (their hidden utility
 for it ÷ for their best track). Then the time for one list for a 100-member group
-(members with 15 thumbs each), and last `min member satisfaction vs plain averaging: X.XX`, the default
-strategy's mean lowest satisfaction over plain averaging's.
+(members with 15 thumbs each), and last `min member satisfaction vs plain averaging:
+X.XX`, the default strategy's mean lowest satisfaction over plain averaging's.
 """
 
 from __future__ import annotations
