@@ -10,11 +10,12 @@ voter only.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,6 +56,19 @@ async def record(
     session.add_all(rows)
     await session.flush()
     return rows
+
+
+async def hold_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
+    """Make the rest of this transaction the only one writing a playlist for the chat, in
+    any process: two asked at once would otherwise each read the group's window before the
+    other stored its tracks, and repeat them. PostgreSQL: a transaction-scoped advisory
+    lock on the chat; SQLite: nothing to do, a write transaction there holds the database's
+    single write lock from its first statement (BEGIN IMMEDIATE, see db.py)."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"{platform}:{chat_id}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 async def recent_track_ids(
