@@ -112,7 +112,7 @@ def timing_rows(world: World, rng: np.random.Generator) -> list[Row]:
     wall, cpu = [], []
     for number in range(TIMED_LISTS + 1):
         people = [world.member(rng) for _ in range(BIG_GROUP)]
-        members = [Member(i, p.reading, p.taste, p.language) for i, p in enumerate(people)]
+        members = [Member(p.reading, p.taste, p.language) for p in people]
         for person in people:
             _ = person.taste.rated_effects  # computed once per person and kept
         started, started_cpu = time.perf_counter(), time.process_time()

@@ -58,7 +58,7 @@ def parse_playlist(args: Sequence[str], default: int, most: int) -> PlaylistRequ
     size: int | None = None
     strategy: Strategy | None = None
     for word in args:
-        number = word.removeprefix("-").removeprefix("+")
+        number = word[1:] if word[:1] in ("+", "-") else word  # "-3" is a number, out of range
         if number.isascii() and number.isdigit():
             if size is not None:
                 raise PlaylistArgumentError("playlist_usage", low=1, high=most)

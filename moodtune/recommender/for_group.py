@@ -103,7 +103,7 @@ async def recommend_for_group(
         return GroupAnswer([], group_playlist(catalog, [], k, strategy), [])
     states = await asyncio.gather(*(people.get(platform, m.user_id) for m in members))
     chosen = [
-        Member(m.person_id, m.mood.values, state.taste(catalog), language_of(m.language))
+        Member(m.mood.values, state.taste(catalog), language_of(m.language))
         for m, state in zip(members, states, strict=True)
     ]
     async with people.sessions() as session, session.begin():

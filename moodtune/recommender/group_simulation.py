@@ -25,7 +25,7 @@ moods (as read) averaged into one, and the re-ranker's answer for that mood.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -140,7 +140,7 @@ class World:
             language=str(rng.choice(codes, p=weights)),
             taste=Taste(),
         )
-        return SimMember(**{**bare.__dict__, "taste": self._past_thumbs(rng, bare)})
+        return replace(bare, taste=self._past_thumbs(rng, bare))
 
     def _past_thumbs(self, rng: np.random.Generator, member: SimMember) -> Taste:
         """Thumbs on tracks offered earlier, in moods of their own: judged by genre and
@@ -170,7 +170,7 @@ def evaluate(world: World, settings: Settings) -> Results:
     for _ in range(settings.groups):
         size = int(rng.integers(settings.smallest, settings.largest + 1))
         people = [world.member(rng) for _ in range(size)]
-        members = [Member(i, p.reading, p.taste, p.language) for i, p in enumerate(people)]
+        members = [Member(p.reading, p.taste, p.language) for p in people]
         utilities = [world.utility(p) for p in people]
         results.sizes.append(size)
         lists: dict[str, tuple[list[int], np.ndarray]] = {}  # track ids, member each is for

@@ -81,9 +81,9 @@ class GroupError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Member:
     """One member as the recommender sees them: their mood in this group (21 shares),
-    their thumbs, and their language ('en', 'zh', ... or '' when unknown)."""
+    their thumbs, and their language ('en', 'zh', ... or '' when unknown). Results refer
+    to members by their position in the list given."""
 
-    key: int  # whatever identifies them to the caller (a person id)
     mood: np.ndarray
     taste: Taste = field(default_factory=Taste)
     language: str = ""

@@ -5,6 +5,7 @@ forgetting, and every bad input (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -158,6 +159,7 @@ async def test_nobody_has_shared_a_mood(app: App) -> None:
         (("-3",), "so -3 won't do"), (("1" * 4000,), "so 111111111111… won't do"),
         (("abc",), "Use /playlist [number]"), (("5", "5"), "Use /playlist"),
         (("fair", "average"), "Use /playlist"), (("５",), "Use /playlist"),
+        (("-+3",), "Use /playlist"), (("",), "Use /playlist"), (("<b>x</b>",), "Use /playlist"),
     ],
 )  # fmt: skip
 async def test_bad_arguments_get_the_allowed_range(
@@ -321,3 +323,17 @@ async def test_a_room_whose_tracks_ran_out(app: App) -> None:
         offered += [t.track.id for t in reply.tracks]
     assert not reply.ok and "no new tracks" in reply.text
     assert len(offered) == len(set(offered)) == len(app.catalog)  # each once, then no more
+
+
+async def test_export_shows_the_tracks_a_group_playlist_named_you_for(app: App) -> None:
+    await the_room(app)
+    reply = await playlist(app, BO)
+    exported = await Commands(app).run(ANN, "export")
+    assert exported.attachment is not None
+    data = json.loads(exported.attachment.data)
+    named = data["named_in_group_playlists"]
+    assert [n["track"] for n in named] == [
+        t.track.title for t in reply.tracks if t.why == "for Ann"
+    ]
+    assert {n["chat_id"] for n in named} == {GROUP.chat_id}
+    assert {m["chat_id"] for m in data["moods"]} == {GROUP.chat_id, ANN.user_id}

@@ -60,7 +60,7 @@ def catalog() -> CatalogIndex:
 
 
 def members(*names: str, **options: object) -> list[Member]:
-    return [Member(i, mood(name), **options) for i, name in enumerate(names)]  # type: ignore[arg-type]
+    return [Member(mood(name), **options) for name in names]  # type: ignore[arg-type]
 
 
 def kind(track: TrackInfo) -> str:
@@ -119,7 +119,7 @@ def test_the_groups_window_and_every_members_dislikes_are_left_out(
     assert recent.isdisjoint(p.track.id for p in second.picks)
     calm_tracks = [t for t in catalog.tracks.values() if kind(t) == "calm"]
     hater = Taste.from_votes((t, -1) for t in calm_tracks[:10])
-    group = [Member(0, mood("calm")), Member(1, mood("calm"), hater)]
+    group = [Member(mood("calm")), Member(mood("calm"), hater)]
     picks = group_playlist(catalog, group, 6).picks
     assert {p.track.id for p in picks}.isdisjoint(t.id for t in calm_tracks[:10])
 
@@ -130,10 +130,10 @@ def test_thumbs_and_language_move_a_members_tracks(catalog: CatalogIndex) -> Non
         [(t, 1) for t in fear if t.genre == "fear genre 1"]
         + [(t, -1) for t in fear if t.genre == "fear genre 2"][:1]
     )
-    picks = group_playlist(catalog, [Member(0, mood("fear"), loves_one_genre)], 4).picks
+    picks = group_playlist(catalog, [Member(mood("fear"), loves_one_genre)], 4).picks
     assert sum(p.track.genre == "fear genre 1" for p in picks) >= 2
-    zh = group_playlist(catalog, [Member(0, mood("angry"), language="zh")], 4).picks
-    en = group_playlist(catalog, [Member(0, mood("angry"), language="en")], 4).picks
+    zh = group_playlist(catalog, [Member(mood("angry"), language="zh")], 4).picks
+    en = group_playlist(catalog, [Member(mood("angry"), language="en")], 4).picks
     assert sum(p.track.language == "zh" for p in zh) > sum(p.track.language == "zh" for p in en)
 
 
@@ -157,7 +157,7 @@ def test_ten_diverse_members_each_get_a_track_of_their_own() -> None:
         enumerate(rng.dirichlet(np.full(21, 0.3), size=3000), 1)
     )  # fmt: skip
     for _ in range(5):
-        group = [Member(i, rng.dirichlet(np.full(21, 0.3))) for i in range(10)]
+        group = [Member(rng.dirichlet(np.full(21, 0.3))) for _ in range(10)]
         playlist = group_playlist(big, group, 10)
         assert playlist.aimed.tolist() == [1] * 10
 
@@ -167,7 +167,7 @@ def test_a_big_catalog_asks_the_index_and_gets_the_same_list(
 ) -> None:
     group = members("sad", "joy", "fear", "calm")
     disliked = Taste.from_votes([(catalog.tracks[1], -1)])
-    group[0] = Member(0, mood("sad"), disliked)
+    group[0] = Member(mood("sad"), disliked)
     scanned = group_playlist(catalog, group, 8, recent={2, 3})
     monkeypatch.setattr(groups, "FULL_SCAN_CELLS", 0)
     searched = group_playlist(catalog, group, 8, recent={2, 3})
@@ -212,7 +212,7 @@ def test_nobody_or_nothing_asked_for_gives_an_empty_list(catalog: CatalogIndex) 
 )  # fmt: skip
 def test_malformed_moods_are_refused(catalog: CatalogIndex, bad: object) -> None:
     with pytest.raises(GroupError):
-        group_playlist(catalog, [Member(0, mood("sad")), Member(1, bad)], 5)  # type: ignore[arg-type]
+        group_playlist(catalog, [Member(mood("sad")), Member(bad)], 5)  # type: ignore[arg-type]
 
 
 def test_an_unknown_strategy_is_refused(catalog: CatalogIndex) -> None:
