@@ -142,7 +142,7 @@ def group_playlist(
     ]
     columns = [c for c, _ in chosen]
     scores = scored.scores
-    best = -np.sort(-scores, axis=1)[:, : len(columns)].sum(axis=1)
+    best = -_within_rows(-scores, len(columns)).sum(axis=1)  # their best len(list) scores
     fit = scores[:, columns].sum(axis=1) / np.maximum(best, 1e-12)
     aimed = np.bincount([m for _, m in chosen], minlength=len(members))
     return Playlist(strategy, picks, fit, aimed, room)
@@ -260,6 +260,13 @@ def _within(squared: np.ndarray, n: int) -> np.ndarray:
     return squared <= np.partition(squared, n - 1, axis=1)[:, n - 1 : n]
 
 
+def _within_rows(values: np.ndarray, n: int) -> np.ndarray:
+    """Per row, its n smallest values (any order)."""
+    if n >= values.shape[1]:
+        return values
+    return np.partition(values, n - 1, axis=1)[:, :n]
+
+
 def _squared(queries: np.ndarray, arrays: _CatalogArrays, rows: np.ndarray | slice) -> np.ndarray:
     """Squared distances from each query to the tracks at `rows`, from precomputed norms."""
     squared = queries @ arrays.vectors[rows].T
@@ -272,23 +279,30 @@ def _squared(queries: np.ndarray, arrays: _CatalogArrays, rows: np.ndarray | sli
 def _taste(arrays: _CatalogArrays, members: Sequence[Member], rows: np.ndarray) -> np.ndarray:
     """taste[m, t]: the members' label effects through the catalog's label matrix, and the
     bonus for tracks they liked. Members who rated nothing cost nothing."""
-    effects = np.zeros((len(arrays.labels), len(members)))
-    liked: list[tuple[int, int]] = []  # (member, catalog row)
+    names: list[str] = []
+    values: list[float] = []
+    raters: list[int] = []
+    liked: list[int] = []
+    likers: list[int] = []
     for column, member in enumerate(members):
-        for name, effect in member.taste.rated_effects.items():
-            index = arrays.labels.get(name)
-            if index is not None:
-                effects[index, column] = effect
-        found = (arrays.position.get(track) for track in member.taste.liked)
-        liked += [(column, row) for row in found if row is not None]
+        rated = member.taste.rated_effects
+        names += rated
+        values += rated.values()
+        raters += [column] * len(rated)
+        liked += member.taste.liked
+        likers += [column] * len(member.taste.liked)
     taste = np.zeros((len(members), len(rows)))
-    if effects.any():
+    if names:
+        index = np.fromiter((arrays.labels.get(n, -1) for n in names), np.int64, len(names))
+        known = index >= 0  # labels of tracks no longer in the catalog count for nothing
+        effects = np.zeros((len(arrays.labels), len(members)))
+        effects[index[known], np.array(raters)[known]] = np.array(values)[known]
         taste += (arrays.label_weights[rows] @ effects).T
     if liked:
-        who, liked_rows = np.array(liked, dtype=np.int64).T
-        where = np.minimum(np.searchsorted(rows, liked_rows), len(rows) - 1)
-        inside = rows[where] == liked_rows  # a liked track that is a candidate
-        np.add.at(taste, (who[inside], where[inside]), LIKED_BONUS)
+        found = np.fromiter((arrays.position.get(t, -1) for t in liked), np.int64, len(liked))
+        where = np.minimum(np.searchsorted(rows, found), len(rows) - 1)
+        inside = rows[where] == found  # a liked track that is a candidate
+        np.add.at(taste, (np.array(likers)[inside], where[inside]), LIKED_BONUS)
     return taste
 
 
@@ -301,10 +315,9 @@ def _survivors(scored: _Scored, k: int) -> np.ndarray:
     survivors = worst >= MISERY
     if survivors.sum() < SURVIVORS_PER_SLOT * k:
         survivors[np.argsort(-worst, kind="stable")[: SURVIVORS_PER_SLOT * k]] = True
-    for own in scored.own:
-        theirs = np.flatnonzero(own)
-        survivors[theirs[np.argsort(-worst[theirs], kind="stable")[:SURVIVORS_PER_MEMBER]]] = True
-    return survivors
+    theirs = np.where(scored.own, worst, -np.inf)  # per member: their own tracks' worst
+    kept = _within(-theirs, SURVIVORS_PER_MEMBER) & scored.own
+    return survivors | kept.any(axis=0)
 
 
 def _fair(scored: _Scored, k: int, chooser: _Chooser) -> list[tuple[int, int]]:
@@ -323,7 +336,8 @@ def _fair(scored: _Scored, k: int, chooser: _Chooser) -> list[tuple[int, int]]:
             break
         left = (own & open_).sum(axis=1)  # each member's own tracks still open
         waiting = np.flatnonzero(left)
-        turn = int(min(waiting, key=lambda m: (count[m], served[m] / best[m], m)))
+        # The fewest tracks so far, then the lowest share of their best score, then first.
+        turn = int(waiting[np.lexsort((served[waiting] / best[waiting], count[waiting]))[0]])
         theirs = np.flatnonzero(open_ & own[turn])
         product = np.log(served[:, None] + scores[:, theirs]).sum(axis=0)
         ranked = theirs[np.argsort(-product, kind="stable")].tolist()
