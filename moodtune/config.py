@@ -59,6 +59,26 @@ class Settings(BaseSettings):
     person_cache_size: int = 10_000
     person_cache_seconds: float = 300.0
 
+    # Group playlists (/playlist and /mood in a group chat).
+    group_mood_half_life_hours: float = 3.0  # a member's readings in a group fade this fast;
+    # after ~6.6 half-lives (under 1 %) they are not counted at all
+    playlist_size: int = 10  # tracks in /playlist without a number
+    playlist_max: int = 20  # the most one /playlist may ask for
+
+    @field_validator("playlist_size", "playlist_max")
+    @classmethod
+    def _playlist_size(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError("must be from 1 to 100")
+        return value
+
+    @field_validator("group_mood_half_life_hours")
+    @classmethod
+    def _half_life(cls, value: float) -> float:
+        if not 0 < value < float("inf"):
+            raise ValueError("must be a positive number of hours")
+        return value
+
     # Platforms.
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"

@@ -433,7 +433,7 @@ class FakeBotApi:
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": _chat(chat_id),
             "from": BOT,
             **content,
         }
@@ -508,6 +508,13 @@ class FakeBotApi:
         path = f"files/{file_id}"
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path,
                 "file_size": size}  # fmt: skip
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    """A chat as Telegram describes it: groups have negative ids."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "group", "title": "A group"}
+    return {"id": chat_id, "type": "private"}
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> Any:
