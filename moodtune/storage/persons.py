@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from moodtune.storage import checkins
 from moodtune.storage.models import MODES, PLATFORMS, Feedback, MoodReading, Person, Recommendation
 
 MAX_USER_ID = 128
@@ -124,12 +125,13 @@ async def set_language(session: AsyncSession, person_id: int, language: str | No
 
 
 async def forget(session: AsyncSession, person_id: int) -> int:
-    """Delete every row about a person (thumbs, offers, moods, the person); how many rows.
+    """Delete every row about a person (thumbs, offers, moods, check-ins and their sends,
+    the person); how many rows.
 
     Explicit deletes rather than trusting ON DELETE CASCADE alone, so forgetting works the
     same on a database whose foreign keys were switched off.
     """
-    removed = 0
+    removed = await checkins.delete_of_person(session, person_id)
     for model in (Feedback, Recommendation, MoodReading):
         result = await session.execute(delete(model).where(model.person_id == person_id))
         removed += result.rowcount or 0
