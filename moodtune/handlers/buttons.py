@@ -11,6 +11,10 @@ again that the offer belongs to the presser.
     n:<owner>:<offer>            "not how I feel": show the 7 groups
     c:<owner>:<offer>:<0..6>     the group the person says they feel
     f:<owner>:<asked_at>:y|n     the answer to /forget
+    k:<send>:<0..6>              the mood group picked under a daily check-in
+
+A check-in's buttons have no owner (`ANYONE`): in a group the whole room is asked. The
+handler checks that the presser may answer it (their own check-in, or their group's).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from moodtune.emotion import GROUPS
 from moodtune.handlers.actions import (
     Action,
     ActionError,
+    CheckinAnswer,
     Correct,
     Forget,
     ShowGroups,
@@ -34,13 +39,15 @@ from moodtune.handlers.replies import Button, Keyboard, Reply
 MAX_BYTES = 64  # the smallest limit of any platform (Telegram); Discord allows 100
 GROUP_CODES = tuple(GROUPS)  # a group travels as its index: short and fixed
 GROUPS_PER_ROW = 4
+ANYONE = "*"  # the owner of a button anyone in the chat may press
 VOTED = " ✓"
 _OWNER = r"[0-9A-Za-z_-]{1,32}"
 _PATTERN = re.compile(
     rf"(?:v:(?P<v_owner>{_OWNER}):(?P<v_offer>\d{{1,10}}):(?P<v_value>[ud])"
     rf"|n:(?P<n_owner>{_OWNER}):(?P<n_offer>\d{{1,10}})"
     rf"|c:(?P<c_owner>{_OWNER}):(?P<c_offer>\d{{1,10}}):(?P<c_group>[0-6])"
-    rf"|f:(?P<f_owner>{_OWNER}):(?P<f_asked>\d{{1,12}}):(?P<f_answer>[yn]))",
+    rf"|f:(?P<f_owner>{_OWNER}):(?P<f_asked>\d{{1,12}}):(?P<f_answer>[yn])"
+    rf"|k:(?P<k_send>\d{{1,10}}):(?P<k_group>[0-6]))",
     re.ASCII,  # \d is 0-9 only, not every digit Unicode knows
 )
 
@@ -55,6 +62,10 @@ class Press:
 
     owner: str
     action: Action
+
+    def may_press(self, user_id: str) -> bool:
+        """Whether this person may press it: the reply was theirs, or is for anyone."""
+        return self.owner in (user_id, ANYONE)
 
 
 def action_of(button: Button) -> Action | None:
@@ -75,6 +86,8 @@ def encode(owner: str, action: Action, max_bytes: int = MAX_BYTES) -> str:
             data = f"c:{owner}:{offer}:{GROUP_CODES.index(group)}"
         case Forget(confirmed, asked_at):
             data = f"f:{owner}:{asked_at}:{'y' if confirmed else 'n'}"
+        case CheckinAnswer(send_id, group):
+            data = f"k:{send_id}:{GROUP_CODES.index(group)}"
     if len(data.encode()) > max_bytes or not _PATTERN.fullmatch(data):
         raise ButtonDataError(f"cannot encode {action!r} for {owner} in {max_bytes} bytes")
     return data
@@ -89,7 +102,7 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         raise ButtonDataError("button data has an unknown shape")
     kind = data[0]
     field = match.groupdict()
-    owner = field[f"{kind}_owner"]
+    owner = field.get(f"{kind}_owner") or ANYONE
     try:
         if kind == "v":
             vote = 1 if field["v_value"] == "u" else -1
@@ -99,6 +112,9 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         if kind == "c":
             group = GROUP_CODES[int(field["c_group"])]
             return Press(owner, Correct(int(field["c_offer"]), group))
+        if kind == "k":
+            group = GROUP_CODES[int(field["k_group"])]
+            return Press(owner, CheckinAnswer(int(field["k_send"]), group))
         return Press(owner, Forget(field["f_answer"] == "y", int(field["f_asked"])))
     except ActionError as error:
         raise ButtonDataError(str(error)) from None
@@ -131,6 +147,15 @@ def group_buttons(owner: str, recommendation_id: int, language: str) -> tuple[Bu
         _button(group_label(group, language), owner, Correct(recommendation_id, group))
         for group in GROUP_CODES
     )
+
+
+def checkin_buttons(send_id: int, language: str) -> Keyboard:
+    """The 7 mood groups under a check-in, four to a row; anyone in the chat may answer."""
+    buttons = tuple(
+        _button(group_label(group, language), ANYONE, CheckinAnswer(send_id, group))
+        for group in GROUP_CODES
+    )
+    return tuple(buttons[i : i + GROUPS_PER_ROW] for i in range(0, len(buttons), GROUPS_PER_ROW))
 
 
 Row = tuple[Button, ...]

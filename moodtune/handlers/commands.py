@@ -1,4 +1,4 @@
-"""Commands: /start /help /mode /mood /export /forget /privacy, platform-neutral."""
+"""Commands: /start /help /mode /mood /export /forget /privacy /checkin, platform-neutral."""
 
 from __future__ import annotations
 
@@ -9,19 +9,20 @@ from datetime import UTC, datetime, timedelta
 
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.handlers.actions import Forget
+from moodtune.handlers.checkins import Checkins
 from moodtune.handlers.conversation import Services
 from moodtune.handlers.export import export_json, export_person
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
-from moodtune.handlers.replies import Attachment, Choice, Reply, Sender
+from moodtune.handlers.replies import Attachment, Chat, Choice, Reply, Sender
 from moodtune.storage import feedback, moods, persons
 from moodtune.storage.models import MODES
 
 log = logging.getLogger(__name__)
 
 FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
-COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
+COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy", "checkin")
 DESCRIPTIONS = {
     "start": ("say hello", "打个招呼"),
     "help": ("what I can do", "我能做什么"),
@@ -30,6 +31,7 @@ DESCRIPTIONS = {
     "export": ("everything I store about you", "导出我保存的关于你的数据"),
     "forget": ("erase everything about you", "删除关于你的一切"),
     "privacy": ("what I keep and what I don't", "我保存什么、不保存什么"),
+    "checkin": ("a daily check-in: /checkin 21:00 Shanghai", "每日心情问候：/checkin 21:00 北京"),
 }
 
 
@@ -43,12 +45,22 @@ class Commands:
     def __init__(self, app: Services, clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self._clock = clock
+        self.checkins = Checkins(app, clock)
 
     def language(self, sender: Sender) -> str:
         return language_for(self.app.settings.language, sender.language)
 
-    async def run(self, sender: Sender, name: str, args: Sequence[str] = ()) -> Reply:
-        """Answer one command; `name` without the slash, `args` the words after it."""
+    async def run(
+        self,
+        sender: Sender,
+        name: str,
+        args: Sequence[str] = (),
+        chat: Chat | None = None,
+        is_admin: bool = False,
+    ) -> Reply:
+        """Answer one command; `name` without the slash, `args` the words after it; `chat`
+        where it was sent (None: the person's private chat) and whether the sender is an
+        admin there (a group's check-in is an admin's to set)."""
         name = name.lower()
         language = self.language(sender)
         if name not in COMMANDS:
@@ -63,6 +75,8 @@ class Commands:
             return await self.mood(sender, language)
         if name == "export":
             return await self.export(sender, language)
+        if name == "checkin":
+            return await self.checkins.command(sender, chat, args, is_admin)
         return self.ask_to_forget(language)
 
     async def mode(self, sender: Sender, args: Sequence[str], language: str) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moodtune.handlers.actions import Action, Correct, Forget, Vote
+from moodtune.handlers.actions import Action, CheckinAnswer, Correct, Forget, Vote
 from moodtune.handlers.commands import Commands
 from moodtune.handlers.conversation import Conversation, Services
 from moodtune.handlers.messages import say
@@ -15,6 +15,7 @@ class Handlers:
         self.app = app
         self.conversation = Conversation(app)
         self.commands = Commands(app)
+        self.checkins = self.commands.checkins
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
 
     async def on_action(self, sender: Sender, action: Action, chat_id: str | None = None) -> Reply:
@@ -28,6 +29,8 @@ class Handlers:
                 )
             case Forget():
                 return await self.commands.on_forget(sender, action)
+            case CheckinAnswer():
+                return await self.checkins.on_answer(sender, action, chat_id)
 
     def admit(self, sender: Sender) -> Admission:
         """Whether to handle this person's next message (see PersonRateLimit)."""

@@ -26,6 +26,8 @@ from importlib import resources
 MAX_ZONE_CHARS = 64  # the longest IANA key is 32 characters; a city name is shorter still
 MAX_OFFSET = timedelta(hours=14)  # Kiritimati, the easternmost offset in use
 MIN_OFFSET = timedelta(hours=-12)  # Baker Island, the westernmost
+CUTOFF = 0.75  # how alike a typo and a name must be (difflib's ratio) to suggest it
+NEARLY = 0.05  # other names are suggested too when this close to the closest
 UTC_NAMES = frozenset({"utc", "gmt", "z", "zulu"})
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:[:：]?(\d{2}))?", re.I | re.A)
 
@@ -140,11 +142,21 @@ def _iana_names() -> dict[str, str]:
 
 
 def suggest(given: str, n: int = 3) -> tuple[str, ...]:
-    """Up to `n` known names (IANA keys or cities) that look like a typo of `given`."""
+    """Known names (IANA keys or cities) that look like a typo of `given`: the closest,
+    and up to `n` - 1 others nearly as close."""
     if "/" in given:
-        spelled = _iana_names()
-        matches = difflib.get_close_matches(given.casefold(), spelled, n, cutoff=0.75)
+        spelled, typed = _iana_names(), given.casefold()
     else:
-        spelled = city_names()
-        matches = difflib.get_close_matches(city_key(given), spelled, n, cutoff=0.75)
-    return tuple(dict.fromkeys(spelled[m] for m in matches))
+        spelled, typed = city_names(), city_key(given)
+    matcher = difflib.SequenceMatcher(b=typed)
+    scored = []
+    for key in spelled:
+        matcher.set_seq1(key)
+        # The quick upper bounds first, as difflib.get_close_matches does.
+        if matcher.real_quick_ratio() < CUTOFF or matcher.quick_ratio() < CUTOFF:
+            continue
+        if (ratio := matcher.ratio()) >= CUTOFF:
+            scored.append((ratio, key))
+    scored.sort(reverse=True)
+    close = [key for ratio, key in scored[:n] if ratio >= scored[0][0] - NEARLY]
+    return tuple(dict.fromkeys(spelled[key] for key in close))
