@@ -77,12 +77,16 @@ class CheckinScheduler:
             self._running = None
 
     async def stop(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        """No new tick; the one under way finishes (APScheduler's shutdown would cancel it
+        midway, between recording a send and sending it), then the scheduler stops."""
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.pause()
         running = self._running
         if running is not None and not running.done():
             try:
                 await asyncio.wait_for(asyncio.shield(running), STOP_TIMEOUT_SECONDS)
             except TimeoutError:
-                running.cancel()  # what it recorded stays recorded: never sent twice
+                log.warning("a check-in tick ran past the stop timeout and was cancelled")
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
