@@ -24,7 +24,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select, text, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,6 +195,20 @@ def _can_be_due() -> list[ColumnElement[bool]]:
     return [text("NOT checkins.paused"), CheckIn.unreachable_at.is_(None)]
 
 
+async def _among(
+    session: AsyncSession, column: ColumnElement[int], ids: Select[tuple[int]]
+) -> ColumnElement[bool]:
+    """`column` is one of the ids `ids` selects. On PostgreSQL as `= ANY(array)`: the ids
+    are picked (and locked) first, then their rows found by primary key; with `IN
+    (subquery)` the planner hash-joined the whole table, ~25 ms at 100,000 check-ins."""
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite":
+        return column.in_(ids.scalar_subquery())
+    picked = ids.subquery()
+    array = cast(select(func.array_agg(picked.c.id)).scalar_subquery(), ARRAY(Integer))
+    return column == any_(array)  # the cast: ANY over one array, not over a subquery's rows
+
+
 async def claim_due(
     session: AsyncSession,
     now: datetime,
@@ -208,7 +235,7 @@ async def claim_due(
     )
     claimed = await session.execute(
         update(CheckIn)
-        .where(CheckIn.id.in_(due.scalar_subquery()))
+        .where(await _among(session, CheckIn.id, due))
         .values(claimed_by=claim, claimed_at=now)
         .returning(*DUE_COLUMNS)
         .execution_options(synchronize_session=False)
@@ -293,7 +320,7 @@ async def claim_retries(
     )  # fmt: skip
     claimed = await session.execute(
         update(CheckInSend)
-        .where(CheckInSend.id.in_(ready.scalar_subquery()))
+        .where(await _among(session, CheckInSend.id, ready))
         .values(status="sending", retry_at=None, attempts=CheckInSend.attempts + 1)
         .returning(CheckInSend.id, CheckInSend.checkin_id, CheckInSend.local_day,
                    CheckInSend.due_at, CheckInSend.attempts)
