@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 IN_FLIGHT = 8  # sends awaiting the platform at once, per process
 BATCH_SECONDS = 2.0  # a claim holds about this long of sending at the pace
+SEND_TIMEOUT_SECONDS = 60.0  # a platform silent this long: the outcome stays unknown
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=20))
 STATUS_OF = {
     Delivery.DELIVERED: "delivered",
@@ -96,6 +97,10 @@ def plan(due: Due, now: datetime, grace: timedelta) -> Plan:
         status = "sending"
     day, instant = next_due(due.local_time, zone, now, after=due.next_due_day)
     return Plan(status, day, instant)
+
+
+def _chat(platform: str, chat_id: str, kind: str) -> Chat:
+    return Chat(platform, chat_id, "group" if kind == "group" else "private")
 
 
 def retry_at(attempts: int, due_at: datetime, now: datetime, grace: timedelta) -> datetime | None:
@@ -171,16 +176,20 @@ class CheckinSender:
             if decided.status != "sending":
                 report.count(decided.status)
                 return None
-            chat = Chat(
-                due.platform, due.chat_id, "group" if due.chat_kind == "group" else "private"
-            )
+            chat = _chat(due.platform, due.chat_id, due.chat_kind)
             return await self._deliver(send_id, chat, due.language, due.next_due_at, 1)
 
     async def _deliver(
         self, send_id: int, chat: Chat, language: str, due_at: datetime, attempts: int
-    ) -> Outcome:
+    ) -> Outcome | None:
+        """Send the question; its outcome, None when unknown (the platform did not answer
+        in time: it may have arrived, so it stays "sending" and is never sent again)."""
+        sending = self.outbounds[chat.platform].send(chat, question(send_id, language))
         try:
-            delivery = await self.outbounds[chat.platform].send(chat, question(send_id, language))
+            delivery = await asyncio.wait_for(sending, SEND_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.warning("check-in %d to %s: no answer from the platform", send_id, chat.platform)
+            return None
         except Exception:  # a connector bug must not stop the other check-ins
             log.exception("check-in %d to %s: the connector failed", send_id, chat.platform)
             delivery = Delivery.FAILED
@@ -197,18 +206,17 @@ class CheckinSender:
         if not ready:
             return
 
-        async def again(retry: checkins.Retry) -> Outcome:
+        async def again(retry: checkins.Retry) -> Outcome | None:
             async with self._in_flight:
                 row = retry.checkin
                 await self.paces[row.platform].wait()
-                chat = Chat(
-                    row.platform, row.chat_id, "group" if row.chat_kind == "group" else "private"
-                )
+                chat = _chat(row.platform, row.chat_id, row.chat_kind)
                 return await self._deliver(
                     retry.send_id, chat, row.language, retry.due_at, retry.attempts
                 )
 
-        await self._finish(list(await asyncio.gather(*(again(r) for r in ready))), report)
+        outcomes = await asyncio.gather(*(again(retry) for retry in ready))
+        await self._finish([outcome for outcome in outcomes if outcome is not None], report)
 
     async def _finish(self, outcomes: list[Outcome], report: TickReport) -> None:
         for outcome in outcomes:

@@ -311,3 +311,28 @@ def test_the_sender_paces_each_platform_and_claims_two_seconds_of_work() -> None
     alone = made()
     assert alone.paces["telegram"].interval == pytest.approx(1 / 25) and alone.batch == 50
     assert made(checkin_processes=2).paces["telegram"].interval == pytest.approx(2 / 25)
+
+
+async def test_a_platform_that_never_answers_leaves_the_outcome_unknown(
+    session_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It may have arrived: never retried (at most once), and the others go on."""
+    monkeypatch.setattr(checkin_tick, "SEND_TIMEOUT_SECONDS", 0.2)
+    clock = Clock(SHANGHAI_9PM - timedelta(minutes=1))
+    await add_checkins(session_factory, ["silent", "ok"], time(21), "Asia/Shanghai", clock.now)
+    clock.now = SHANGHAI_9PM
+
+    class Silent(RecordingOutbound):
+        async def send(self, chat, reply):
+            if chat.chat_id == "silent":
+                await asyncio.sleep(3600)
+            return await super().send(chat, reply)
+
+    outbound = Silent()
+    tick = sender(session_factory, clock, outbound)
+    assert (await tick.tick()).delivered == 1
+    clock.advance(minutes=30)
+    assert not await tick.tick()
+    rows = await checkin_rows(session_factory)
+    status = {s.checkin_id: s.status for s in await sends(session_factory)}
+    assert status == {rows["silent"].id: "sending", rows["ok"].id: "delivered"}
