@@ -31,10 +31,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Media tools for voice notes (ffmpeg) and for the tests' real speech (espeak-ng, sox);
-# a small Chinese font (5 MB) for the /mood chart's Chinese labels.
+# a small Chinese font (5 MB) for the /mood chart's Chinese labels; faketime, for the
+# check-in tests that run a bot process at another clock time.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 system-packages:
-	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null && [ -e $(CJK_FONT) ]; then :; \
+	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v faketime >/dev/null && [ -e $(CJK_FONT) ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng sox fonts-wqy-microhei >/dev/null; \
-	else echo "note: install ffmpeg, espeak-ng and sox for voice notes and the voice tests, and a Chinese font (fonts-wqy-microhei) for Chinese chart labels"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng sox fonts-wqy-microhei faketime >/dev/null; \
+	else echo "note: install ffmpeg, espeak-ng and sox for voice notes and the voice tests, a Chinese font (fonts-wqy-microhei) for Chinese chart labels, and faketime for the check-in restart tests"; fi

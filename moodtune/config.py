@@ -98,6 +98,17 @@ class Settings(BaseSettings):
     # Telegram through a proxy: an HTTP(S) proxy URL, credentials allowed (user:password@).
     # Unset: HTTPS_PROXY / HTTP_PROXY from the environment, NO_PROXY honoured.
     telegram_proxy: SecretStr | None = None
+    # Daily check-ins: how often the scheduler looks for due ones; how late a check-in
+    # missed while no bot ran is still sent (later: skipped); when a claim is a dead
+    # process's; how long after a check-in a message answers it; and the pace of sending:
+    # the platform's limit (0) or a rate of your own, shared by the bot processes that
+    # send for one bot account.
+    checkin_tick_seconds: float = Field(default=15.0, gt=0)
+    checkin_grace_hours: float = Field(default=2.0, ge=0)
+    checkin_claim_timeout_seconds: float = Field(default=60.0, gt=0)
+    checkin_answer_hours: float = Field(default=6.0, gt=0)
+    checkin_sends_per_second: float = Field(default=0.0, ge=0)
+    checkin_processes: int = Field(default=1, ge=1)
 
     @field_validator(
         "recommend_k", "repeat_window", "max_text_chars", "analysis_workers", "person_cache_size"

@@ -13,6 +13,8 @@ again that the offer belongs to the presser.
     f:<owner>:<asked_at>:y|n     the answer to /forget
     g:<room offer>:u|d           👍 / 👎 on a group playlist's track: no owner, any member
                                  of the chat may press it (handlers/playlists.py)
+    k:<send>:<0..6>              the mood group picked under a daily check-in: no
+                                 owner either, the handler checks who may answer
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from moodtune.emotion import GROUPS
 from moodtune.handlers.actions import (
     Action,
     ActionError,
+    CheckinAnswer,
     Correct,
     Forget,
     ShowGroups,
@@ -43,7 +46,8 @@ _PATTERN = re.compile(
     rf"|n:(?P<n_owner>{_OWNER}):(?P<n_offer>\d{{1,10}})"
     rf"|c:(?P<c_owner>{_OWNER}):(?P<c_offer>\d{{1,10}}):(?P<c_group>[0-6])"
     rf"|f:(?P<f_owner>{_OWNER}):(?P<f_asked>\d{{1,12}}):(?P<f_answer>[yn])"
-    rf"|g:(?P<g_offer>\d{{1,10}}):(?P<g_value>[ud]))",
+    rf"|g:(?P<g_offer>\d{{1,10}}):(?P<g_value>[ud])"
+    rf"|k:(?P<k_send>\d{{1,10}}):(?P<k_group>[0-6]))",
     re.ASCII,  # \d is 0-9 only, not every digit Unicode knows
 )
 
@@ -54,8 +58,8 @@ class ButtonDataError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """What a button's data stands for: whose reply it was under (None: a group playlist's,
-    anyone in the chat may press it), and the action."""
+    """What a button's data stands for: whose reply it was under (None: a group playlist's
+    track or a check-in, anyone in the chat may press it), and the action."""
 
     owner: str | None
     action: Action
@@ -72,10 +76,12 @@ def action_of(button: Button) -> Action | None:
 def encode(owner: str | None, action: Action, max_bytes: int = MAX_BYTES) -> str:
     """The data of a button; `owner` None only for a vote on a group playlist's track."""
     match action:
+        case CheckinAnswer(send_id, group):  # anyone asked may answer: no owner
+            data = f"k:{send_id}:{GROUP_CODES.index(group)}"
         case Vote(offer, value) if owner is None:
             data = f"g:{offer}:{'u' if value > 0 else 'd'}"
         case _ if owner is None:
-            raise ButtonDataError(f"only a vote can be anyone's to press, not {action!r}")
+            raise ButtonDataError(f"only a vote or a check-in's answer is anyone's, not {action!r}")
         case Vote(offer, value):
             data = f"v:{owner}:{offer}:{'u' if value > 0 else 'd'}"
         case ShowGroups(offer):
@@ -84,6 +90,8 @@ def encode(owner: str | None, action: Action, max_bytes: int = MAX_BYTES) -> str
             data = f"c:{owner}:{offer}:{GROUP_CODES.index(group)}"
         case Forget(confirmed, asked_at):
             data = f"f:{owner}:{asked_at}:{'y' if confirmed else 'n'}"
+        case CheckinAnswer(send_id, group):
+            data = f"k:{send_id}:{GROUP_CODES.index(group)}"
     if len(data.encode()) > max_bytes or not _PATTERN.fullmatch(data):
         raise ButtonDataError(f"cannot encode {action!r} for {owner} in {max_bytes} bytes")
     return data
@@ -101,6 +109,9 @@ def decode(data: object, max_bytes: int = 100) -> Press:
     try:
         if kind == "g":
             return Press(None, Vote(int(field["g_offer"]), 1 if field["g_value"] == "u" else -1))
+        if kind == "k":
+            group = GROUP_CODES[int(field["k_group"])]
+            return Press(None, CheckinAnswer(int(field["k_send"]), group))
         owner = field[f"{kind}_owner"]
         if kind == "v":
             vote = 1 if field["v_value"] == "u" else -1
@@ -110,6 +121,9 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         if kind == "c":
             group = GROUP_CODES[int(field["c_group"])]
             return Press(owner, Correct(int(field["c_offer"]), group))
+        if kind == "k":
+            group = GROUP_CODES[int(field["k_group"])]
+            return Press(owner, CheckinAnswer(int(field["k_send"]), group))
         return Press(owner, Forget(field["f_answer"] == "y", int(field["f_asked"])))
     except ActionError as error:
         raise ButtonDataError(str(error)) from None
@@ -198,3 +212,12 @@ def without_corrections(keyboard: Keyboard) -> Keyboard:
         return [] if corrective else [row]
 
     return _rebuild(keyboard, keep)
+
+
+def checkin_buttons(send_id: int, language: str) -> Keyboard:
+    """The 7 mood groups under a check-in, four to a row; anyone in the chat may answer."""
+    buttons = tuple(
+        _button(group_label(group, language), None, CheckinAnswer(send_id, group))
+        for group in GROUP_CODES
+    )
+    return tuple(buttons[i : i + GROUPS_PER_ROW] for i in range(0, len(buttons), GROUPS_PER_ROW))

@@ -50,31 +50,53 @@ class Conversation:
     def language(self, sender: Sender, text: str = "") -> str:
         return language_for(self.app.settings.language, sender.language, text)
 
-    async def on_text(self, sender: Sender, text: str, chat_id: str | None = None) -> Reply:
+    async def on_text(
+        self, sender: Sender, text: str, chat_id: str | None = None, *, kind: str = "reading"
+    ) -> Reply:
+        """Words. `kind` is how the mood is stored ("checkin": it answers a check-in)."""
         language = self.language(sender, text)
-        return await self._on_message(sender, Inputs(text=text), language, chat_id)
+        return await self._on_message(sender, Inputs(text=text), language, chat_id, kind)
 
     async def on_photo(
-        self, sender: Sender, photo: bytes, caption: str | None = None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        photo: bytes,
+        caption: str | None = None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A photo, and its caption when there is one: both read, fused into one mood."""
         inputs = Inputs(text=caption or None, photo=bytes(photo))
-        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+        language = self.language(sender, caption or "")
+        return await self._on_message(sender, inputs, language, chat_id, kind)
 
     async def on_voice(
-        self, sender: Sender, voice: bytes, caption: str | None = None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        voice: bytes,
+        caption: str | None = None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A voice note or an audio file (and a caption, which audio files can carry)."""
         inputs = Inputs(text=caption or None, voice=bytes(voice))
-        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+        language = self.language(sender, caption or "")
+        return await self._on_message(sender, inputs, language, chat_id, kind)
 
     async def on_sticker(
-        self, sender: Sender, emoji: str | None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        emoji: str | None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A sticker speaks through the emoji it was filed under."""
         if not emoji or not emoji.strip():
             return Reply(say("sticker_without_emoji", self.language(sender)), ok=False)
-        return await self.on_text(sender, emoji, chat_id)
+        return await self.on_text(sender, emoji, chat_id, kind=kind)
 
     async def on_document(
         self,
@@ -84,13 +106,15 @@ class Conversation:
         filename: str | None,
         caption: str | None = None,
         chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A file: read as a photo or as sound when it is one, politely refused otherwise."""
-        kind = document_kind(media_type, filename)
-        if kind == "photo":
-            return await self.on_photo(sender, data, caption, chat_id)
-        if kind == "voice":
-            return await self.on_voice(sender, data, caption, chat_id)
+        readable = document_kind(media_type, filename)
+        if readable == "photo":
+            return await self.on_photo(sender, data, caption, chat_id, kind=kind)
+        if readable == "voice":
+            return await self.on_voice(sender, data, caption, chat_id, kind=kind)
         return self.unsupported_document(sender, filename or media_type or "")
 
     def unsupported_document(self, sender: Sender, name: str) -> Reply:
@@ -131,8 +155,22 @@ class Conversation:
         state = await self._person(sender)
         return await self._recommend(state, correction, language, chat_id, header, "correction")
 
+    async def answer(
+        self,
+        sender: Sender,
+        reading: Reading,
+        language: str,
+        chat_id: str | None = None,
+        header: str | None = None,
+        kind: str = "reading",
+    ) -> Reply:
+        """Store a reading made outside the engines (a check-in's answer) as the person's
+        mood of `kind`, and answer it with tracks, as a correction is answered."""
+        state = await self._person(sender)
+        return await self._recommend(state, reading, language, chat_id, header, kind)
+
     async def _on_message(
-        self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None
+        self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None, kind: str
     ) -> Reply:
         try:
             analysis = await self.app.engines.analyze(inputs)
@@ -142,7 +180,7 @@ class Conversation:
         if not reading.has_signal:
             return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
         person = await self._person(sender)
-        return await self._recommend(person, reading, language, chat_id)
+        return await self._recommend(person, reading, language, chat_id, kind=kind)
 
     async def _recommend(
         self,

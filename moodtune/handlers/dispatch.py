@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 
 from moodtune.emotion import EmotionVector
-from moodtune.handlers.actions import Correct, Forget, ShowGroups, Vote
+from moodtune.handlers.actions import CheckinAnswer, Correct, Forget, ShowGroups, Vote
 from moodtune.handlers.buttons import (
     ButtonDataError,
     decode,
@@ -47,10 +47,12 @@ class Handlers:
         self.app = app
         self.conversation = Conversation(app)
         self.commands = Commands(app)
+        self.checkins = self.commands.checkins
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
         self.seen = SeenEvents()
         self.chats = Chats(app.sessions, app.people.writer)
         self.messenger = Messenger(self.chats)
+        self.checkins = self.commands.checkins
 
     # Messages.
 
@@ -134,6 +136,7 @@ class Handlers:
         if admission is Admission.REFUSED_TELL:
             return self.finish(self.too_fast(sender), sender)
         self.chats.note(chat)
+        await self.checkins.heard_from(chat)
         return self.finish(await self._answer(message), sender, message.text or "")
 
     async def _done(self, answering: inbox.Answering, reply: Reply | None) -> None:
@@ -147,41 +150,49 @@ class Handlers:
             log.warning("could not mark %s event %s done: %s", *answering.done({})[:2], error)
 
     async def _answer(self, message: Message) -> Reply:
+        if message.command is not None and message.command[0] != "feel":  # not a feeling
+            return await self._feeling(message, "reading")
+        # A feeling: the answer to a check-in when one was just sent to this chat.
+        return await self.checkins.reply_to(
+            message.sender, message.chat, lambda kind: self._feeling(message, kind)
+        )
+
+    async def _feeling(self, message: Message, kind: str) -> Reply:
         sender, chat, conversation = message.sender, message.chat, self.conversation
         text = message.text
         if message.command is not None:
             name, args = message.command
             if name != "feel":
-                return await self.commands.run(sender, name, args, chat)
+                return await self.commands.run(sender, name, args, chat, message.is_admin)
             text = " ".join(args)  # /feel … : words, and any photo or voice note with them
             if not text and message.media is None:
                 return Reply(self.say(sender, "feel_usage"), ok=False)
         media = message.media
         if media is None:
             if text and text.strip():
-                return await conversation.on_text(sender, text, chat.chat_id)
+                return await conversation.on_text(sender, text, chat.chat_id, kind=kind)
             return Reply(self.say(sender, "unsupported_message"), ok=False)
         if media.kind == "sticker":
-            return await conversation.on_sticker(sender, media.emoji, chat.chat_id)
-        kind = (
+            return await conversation.on_sticker(sender, media.emoji, chat.chat_id, kind=kind)
+        found = (
             media.kind
             if media.kind != "document"
             else document_kind(media.media_type, media.filename)
         )
-        if kind is None:
+        if found is None:
             name = media.filename or media.media_type or ""
             return conversation.unsupported_document(sender, name)
-        data = await self._fetch(message, kind)
+        data = await self._fetch(message, found)
         if isinstance(data, Reply):
             return data
         caption = text or None
         if media.kind == "document":
             return await conversation.on_document(
-                sender, data, media.media_type, media.filename, caption, chat.chat_id
+                sender, data, media.media_type, media.filename, caption, chat.chat_id, kind=kind
             )
-        if kind == "photo":
-            return await conversation.on_photo(sender, data, caption, chat.chat_id)
-        return await conversation.on_voice(sender, data, caption, chat.chat_id)
+        if found == "photo":
+            return await conversation.on_photo(sender, data, caption, chat.chat_id, kind=kind)
+        return await conversation.on_voice(sender, data, caption, chat.chat_id, kind=kind)
 
     async def _fetch(self, message: Message, kind: str) -> bytes | Reply:
         """The attachment's bytes, or a reply saying why they cannot be read. A file over the
@@ -233,8 +244,14 @@ class Handlers:
         except ButtonDataError as error:
             log.info("refused a button press on %s: %s", sender.platform, error)
             return PressOutcome(notice=self.say(sender, "button_expired"))
+        await self.checkins.heard_from(press.chat)
         if pressed.owner is None and isinstance(pressed.action, Vote):  # a room's playlist
             return await self.commands.playlists.on_vote(sender, press.chat, pressed.action)
+        if pressed.owner is None and isinstance(pressed.action, CheckinAnswer):
+            reply = await self.checkins.on_answer(sender, pressed.action, press.chat.chat_id)
+            if not reply.ok:
+                return PressOutcome(notice=reply.text)
+            return PressOutcome(follow_up=self.finish(reply, sender))
         if pressed.owner != sender.user_id:
             return PressOutcome(notice=self.say(sender, "not_yours"), alert=True)
         language = self.conversation.language(sender)

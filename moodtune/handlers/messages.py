@@ -266,6 +266,111 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The room's mood, {count} of you (no names): {groups}",
         "zh": "群里的心情，共 {count} 位（不显示名字）：{groups}",
     },
+    # Daily check-ins (/checkin).
+    "checkin_question": {
+        "en": "How are you feeling today? Tap a mood, or tell me in words, with a photo or "
+        "a voice note.",
+        "zh": "今天感觉怎么样？点一个心情，或者用文字、照片、语音告诉我。",
+    },
+    "checkin_set": {
+        "en": "Done: every day at {time} ({zone}) I'll ask how you feel. Next: {next}.",
+        "zh": "好的：每天 {time}（{zone}）我会问问你的心情。下一次：{next}。",
+    },
+    "checkin_set_group": {
+        "en": "Done: every day at {time} ({zone}) I'll ask this room how everyone feels. "
+        "Next: {next}.",
+        "zh": "好的：每天 {time}（{zone}）我会问问大家的心情。下一次：{next}。",
+    },
+    "checkin_now": {
+        "en": "Daily check-in at {time} ({zone}). Next: {next}.",
+        "zh": "每日心情问候：{time}（{zone}）。下一次：{next}。",
+    },
+    "checkin_now_skipping": {
+        "en": "Daily check-in at {time} ({zone}). The next one ({skipped}) is skipped; "
+        "then: {next}.",
+        "zh": "每日心情问候：{time}（{zone}）。下一次（{skipped}）跳过；之后：{next}。",
+    },
+    "checkin_now_off": {
+        "en": "The daily check-in at {time} ({zone}) is off. /checkin {time} turns it on.",
+        "zh": "每日 {time}（{zone}）的心情问候已关闭。/checkin {time} 可以重新打开。",
+    },
+    "checkin_none": {
+        "en": "There is no daily check-in here. /checkin 21:00 Shanghai asks every evening "
+        "at nine, Shanghai time (a city, a zone such as Europe/Berlin, or +08:00).",
+        "zh": "这里还没有每日心情问候。/checkin 21:00 北京 会在每天北京时间晚上九点问候"
+        "（也可以写城市、Europe/Berlin 这样的时区或 +08:00）。",
+    },
+    "checkin_off": {
+        "en": "Daily check-ins are off. /checkin {time} turns them on again.",
+        "zh": "每日心情问候已关闭。/checkin {time} 可以重新打开。",
+    },
+    "checkin_skip": {
+        "en": "I'll skip the next check-in ({skipped}); the one after: {next}.",
+        "zh": "下一次问候（{skipped}）会跳过；再下一次：{next}。",
+    },
+    "checkin_already_skipping": {
+        "en": "The next check-in ({skipped}) is already skipped; the one after: {next}.",
+        "zh": "下一次问候（{skipped}）已经跳过了；再下一次：{next}。",
+    },
+    "checkin_nothing_to_change": {
+        "en": "There is no daily check-in on here. /checkin 21:00 sets one.",
+        "zh": "这里没有开启的每日问候。/checkin 21:00 可以设置。",
+    },
+    "checkin_admins_only": {
+        "en": "In a group, only an admin can set, skip or turn off the room's check-in. "
+        "/checkin shows it.",
+        "zh": "在群里，只有管理员可以设置、跳过或关闭群的每日问候。/checkin 可以查看。",
+    },
+    "checkin_bad_time": {
+        "en": "“{given}” is not a time. Give it as HH:MM on a 24-hour clock, e.g. "
+        "/checkin 21:00 or /checkin 08:30 Europe/Berlin.",
+        "zh": "“{given}”不是时间。请用 24 小时制的 HH:MM，例如 /checkin 21:00 或 "
+        "/checkin 08:30 上海。",
+    },
+    "checkin_time_range": {
+        "en": "“{given}” is not a time of day: hours go from 00 to 23, minutes from 00 to 59.",
+        "zh": "“{given}”不是一天中的时间：小时是 00 到 23，分钟是 00 到 59。",
+    },
+    "checkin_zone_unknown": {
+        "en": "I don't know the place or time zone “{given}”. Give a city (Shanghai, London, "
+        "北京), a zone such as Asia/Shanghai, or an offset such as +08:00.",
+        "zh": "我不认识“{given}”这个地方或时区。可以写城市（北京、上海、London）、"
+        "Asia/Shanghai 这样的时区，或 +08:00 这样的时差。",
+    },
+    "checkin_zone_typo": {
+        "en": "I don't know the time zone “{given}”. Did you mean {suggestions}?",
+        "zh": "我不认识时区“{given}”。你是想写 {suggestions} 吗？",
+    },
+    "checkin_offset_range": {
+        "en": "“{given}” is not a UTC offset in use: offsets go from -12:00 to +14:00.",
+        "zh": "“{given}”不是有效的时差：时差在 -12:00 到 +14:00 之间。",
+    },
+    "checkin_zone_too_long": {
+        "en": "That is too long for a place or a time zone. Try a city, e.g. "
+        "/checkin 21:00 London.",
+        "zh": "这太长了，不像地名或时区。写个城市吧，例如 /checkin 21:00 北京。",
+    },
+    "checkin_which_zone": {
+        "en": "Which time zone are you in? Add it once: /checkin {time} Shanghai, "
+        "/checkin {time} Europe/Berlin or /checkin {time} +08:00.",
+        "zh": "你在哪个时区？加上一次就好：/checkin {time} 北京、/checkin {time} "
+        "Europe/Berlin 或 /checkin {time} +08:00。",
+    },
+    "checkin_thanks": {
+        "en": "Thanks for checking in: you feel {group}.",
+        "zh": "谢谢你的回答：你现在的心情是{group}。",
+    },
+    "checkin_gone": {
+        "en": "That check-in is no longer here. Tell me how you feel any time.",
+        "zh": "这条问候已经不在了。随时告诉我你的感受吧。",
+    },
+    "checkin_answered": {
+        "en": "You already answered this check-in. Tell me more any time.",
+        "zh": "你已经回答过这次问候了。想说更多随时告诉我。",
+    },
+    "checkin_week": {"en": "📊 Your week: {top}.", "zh": "📊 你的这一周：{top}。"},
+    "checkin_today": {"en": "today, {time}", "zh": "今天 {time}"},
+    "checkin_tomorrow": {"en": "tomorrow, {time}", "zh": "明天 {time}"},
 }
 
 GROUP_EMOJI = {

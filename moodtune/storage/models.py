@@ -1,9 +1,10 @@
-"""The tables: people, tracks, what was offered to whom, their thumbs, their moods, and
-what was offered to a group chat's room."""
+"""The tables: people, chats, tracks, what was offered to whom, their thumbs, their moods,
+what was offered to a group chat's room, daily check-ins and what each one sent, and the
+inbox of incoming events."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_sentinel
 
@@ -23,8 +25,12 @@ from moodtune.storage.types import UTCDateTime, Vector, utc_now
 MODES = ("match", "lift")
 PLATFORMS = ("telegram", "discord", "local", "web")
 CHAT_KINDS = ("private", "group")
-MOOD_KINDS = ("reading", "correction")
+MOOD_KINDS = ("reading", "correction", "checkin")
 STRATEGIES = ("fair", "average", "least-misery")  # group playlists (recommender/groups.py)
+# What became of a check-in on one local day: going out (or died going out: never resent),
+# delivered, refused for good, failed (retried while `retry_at` is set), skipped on
+# request, missed (due while no bot ran, beyond the grace window).
+SEND_STATUSES = ("sending", "delivered", "unreachable", "failed", "skipped", "missed")
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -162,7 +168,7 @@ class MoodReading(Base):
     __table_args__ = (
         Index("ix_mood_readings_person_time", "person_id", "created_at"),
         Index("ix_mood_readings_chat_time", "chat_id", "created_at"),  # a group's moods
-        CheckConstraint("kind IN ('reading', 'correction')", name="kind"),
+        CheckConstraint("kind IN ('reading', 'correction', 'checkin')", name="kind"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
     )
 
@@ -246,3 +252,91 @@ class RoomVote(Base):
     recommendation_id: Mapped[int] = mapped_column(
         ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
     )
+
+
+class CheckIn(Base):
+    """A daily check-in: the bot asks a person (in their private chat) or a group how they
+    feel, every day at `local_time` in `zone`. `next_due_at` (UTC) is the source of truth
+    for when; `next_due_day` is the local day that instant belongs to. A process sending it
+    first claims the row (`claimed_by`, a token of its own; `claimed_at`): a claim older
+    than the timeout is taken over."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", name="uq_checkins_platform_chat"),
+        CheckConstraint("chat_kind IN ('private', 'group')", name="chat_kind"),
+        CheckConstraint(
+            "(chat_kind = 'private') = (person_id IS NOT NULL)", name="private_has_person"
+        ),
+        Index(
+            "ix_checkins_due",
+            "next_due_at",
+            postgresql_where=text("NOT paused AND unreachable_at IS NULL"),
+            sqlite_where=text("NOT paused AND unreachable_at IS NULL"),
+        ),
+        Index(
+            "ix_checkins_unreachable",
+            "platform",
+            "chat_id",
+            postgresql_where=text("unreachable_at IS NOT NULL"),
+            sqlite_where=text("unreachable_at IS NOT NULL"),
+        ),
+        # Each row is updated twice a day (claimed, moved on), never in an indexed column:
+        # room on its page lets PostgreSQL update it in place (HOT), indexes untouched.
+        {"postgresql_with": {"fillfactor": 80}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    chat_kind: Mapped[str] = mapped_column(String(8))
+    # The person a private check-in asks; None for a group's (it is the room's, not the
+    # admin's who set it, so forgetting that admin leaves the room's check-in alone).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    local_time: Mapped[time]
+    zone: Mapped[str] = mapped_column(String(64))  # an IANA key, "UTC" or "+08:00"
+    language: Mapped[str] = mapped_column(String(8))
+    next_due_at: Mapped[datetime]
+    next_due_day: Mapped[date]
+    paused: Mapped[bool] = mapped_column(default=False)  # /checkin off
+    skip_next: Mapped[bool] = mapped_column(default=False)  # /checkin skip
+    unreachable_at: Mapped[datetime | None]  # the platform refused delivery; until they write
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False
+    )
+
+
+class CheckInSend(Base):
+    """A check-in on one local day, recorded before it is sent: unique per check-in and
+    day, so no process sends a day twice."""
+
+    __tablename__ = "checkin_sends"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "local_day", name="uq_checkin_sends_checkin_day"),
+        CheckConstraint(
+            "status IN ('sending', 'delivered', 'unreachable', 'failed', 'skipped', 'missed')",
+            name="status",
+        ),
+        Index(
+            "ix_checkin_sends_retry",
+            "retry_at",
+            postgresql_where=text("retry_at IS NOT NULL"),
+            sqlite_where=text("retry_at IS NOT NULL"),
+        ),
+        Index("ix_checkin_sends_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    local_day: Mapped[date]
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(default=0)
+    retry_at: Mapped[datetime | None]  # a failed send is tried again then (if still in time)
+    created_at: Mapped[datetime] = _created()  # recorded: before it went out
+    finished_at: Mapped[datetime | None]  # when its outcome was known

@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from moodtune.storage import room_offers
+from moodtune.storage import checkins, room_offers
 from moodtune.storage.models import (
     MODES,
     PLATFORMS,
@@ -135,13 +135,13 @@ async def set_language(session: AsyncSession, person_id: int, language: str | No
 
 async def forget(session: AsyncSession, person_id: int) -> int:
     """Delete every row about a person (thumbs, offers, moods — in every chat, groups
-    included —, the person); how many rows. Group playlists no longer name them; the
-    tracks offered to the group stay the group's.
+    included —, check-ins and their sends, the person); how many rows. Group playlists no
+    longer name them; the tracks offered to the group stay the group's.
 
     Explicit deletes rather than trusting ON DELETE CASCADE alone, so forgetting works the
     same on a database whose foreign keys were switched off.
     """
-    removed = 0
+    removed = await checkins.delete_of_person(session, person_id)
     for model in (Feedback, RoomVote, Recommendation, MoodReading):
         result = await session.execute(delete(model).where(model.person_id == person_id))
         removed += result.rowcount or 0

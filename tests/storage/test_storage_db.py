@@ -31,6 +31,7 @@ HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {"persons", "chats", "tracks", "recommendations", "feedback", "mood_readings"}
 TABLES |= {"room_offers", "room_votes"}  # group playlists
 TABLES |= {"inbox"}
+TABLES |= {"checkins", "checkin_sends"}  # daily check-ins
 
 
 def test_there_is_one_head_revision_and_it_is_the_newest() -> None:

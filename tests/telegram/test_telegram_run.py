@@ -43,6 +43,7 @@ async def test_moodtune_run_polls_answers_and_stops(catalog_database: Path, tmp_
                  for c in fake.calls_of("setMyCommands")}  # fmt: skip
         assert [c["command"] for c in menus[None]] == [
             "start", "help", "mode", "mood", "export", "forget", "privacy", "playlist",
+            "checkin",
         ]  # fmt: skip
         assert menus["zh"][3] == {"command": "mood", "description": "最近 30 天的心情图"}
     finally:
