@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from moodtune.bot.app import App, freeze_startup_objects
+from moodtune.bot.scheduler import CheckinScheduler
 from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 
@@ -57,15 +58,22 @@ async def serve(
     app = await App.open(settings)
     handlers = Handlers(app)
     started: list[Connector] = []
+    scheduler: CheckinScheduler | None = None
     try:
         for factory in factories:
             connector = factory(settings, handlers)
             await connector.start()
             started.append(connector)
             log.info("%s connector started", connector.name)
+        messenger = handlers.messenger
+        outbounds = {platform: messenger.outbound(platform) for platform in messenger.platforms}
+        scheduler = CheckinScheduler.for_app(app, outbounds)  # daily check-ins, every connector
+        scheduler.start()
         freeze_startup_objects()
         await stop.wait()
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         for connector in reversed(started):
             try:
                 await connector.stop()
