@@ -75,5 +75,5 @@ async def test_commands_and_forget_with_confirmation() -> None:
     assert out.count("[1] Yes, erase everything") == 2
     assert "Nothing was erased." in out
     assert "Done: I erased everything about you" in out
-    assert out.rstrip().endswith("Use /mode match or /mode lift.")
+    assert out.rstrip().endswith("Use /mode auto, /mode match or /mode lift.")
     assert "I store nothing about you." in out  # the second /export, after forgetting

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.reading import Reading
-from moodtune.recommender.for_person import recommend_for_person
+from moodtune.recommender.for_person import Answer, recommend_for_person
 from moodtune.recommender.load import load_catalog
 from moodtune.recommender.mood_state import correction_vector
 from moodtune.recommender.people import People
@@ -65,9 +65,9 @@ async def _person(session_factory, user: str = "ann", mode: str = "match") -> in
     return person.id
 
 
-async def _recommend(
+async def _answer(
     session_factory, catalog, person_id: int, given: Reading, at: datetime = NOW, **options
-) -> list:
+) -> Answer:
     """One message, with what the bot knows of the person read afresh from the database."""
     settings = Settings(**options)
     people = People(session_factory, settings)
@@ -78,6 +78,13 @@ async def _recommend(
         people, state, given, catalog, settings, chat_id="c1", now=at,
         rng=np.random.default_rng(SEED),
     )  # fmt: skip
+
+
+async def _recommend(
+    session_factory, catalog, person_id: int, given: Reading, at: datetime = NOW, **options
+) -> list:
+    """The picks of one message, as (recommendation id, pick) pairs."""
+    return (await _answer(session_factory, catalog, person_id, given, at, **options)).picks
 
 
 async def _taste(session, person_id: int, catalog: CatalogIndex) -> Taste:
@@ -191,19 +198,33 @@ async def test_lift_mode_offers_a_sequence_that_rises(session_factory, catalog) 
     assert answered == sorted(answered) and answered[0] < answered[-1]
 
 
-async def test_the_mood_carries_across_messages(session_factory, catalog) -> None:
+async def test_a_confident_message_leads_and_an_empty_one_is_filled_in(
+    session_factory, catalog
+) -> None:
     ann = await _person(session_factory)
-    await _recommend(session_factory, catalog, ann, reading("sad"), NOW - timedelta(minutes=10))
-    picked = await _recommend(session_factory, catalog, ann, reading("joy"))
+    for minutes in (6, 4, 2):  # three sad messages
+        await _answer(
+            session_factory, catalog, ann, reading("sad"), NOW - timedelta(minutes=minutes)
+        )
+    happy = await _answer(session_factory, catalog, ann, reading("joy"))
+    assert happy.from_now and happy.mood.vector == mood("joy")
+    assert all(p.track.title.startswith("joy") for _, p in happy.picks)
     async with session_factory() as session:
-        answered = EmotionVector((await recommendations.get(session, picked[0][0])).mood)
-    shares = answered.as_dict()
-    assert shares["PA"] > shares["NB"] > 0.2  # mostly the new joy, still some of the sorrow
-    # Days later the old sorrow has faded away.
-    later = await _recommend(session_factory, catalog, ann, reading("joy"), NOW + timedelta(days=3))
-    async with session_factory() as session:
-        faded = EmotionVector((await recommendations.get(session, later[0][0])).mood)
-    assert faded.as_dict()["NB"] == 0
+        answered = EmotionVector((await recommendations.get(session, happy.picks[0][0])).mood)
+    assert answered.as_dict()["NB"] == 0  # the offers answer the very mood shown
+    # "another one": nothing read, so the last clear mood answers: the joy, not the sorrow.
+    another = await _answer(
+        session_factory, catalog, ann, Reading.empty("text", "lexicon"), NOW + timedelta(minutes=1)
+    )
+    assert not another.from_now and another.mood.vector == mood("joy")
+    assert 0 < another.mood.confidence < 0.8  # a minute old: faded a little
+    # (Only one joy artist of five was not heard in the last two replies: two tracks.)
+    assert [p.track.title.startswith("joy") for _, p in another.picks][:2] == [True, True]
+    # An hour and a half later nothing earlier counts any more: no mood, no picks.
+    gone = await _answer(
+        session_factory, catalog, ann, Reading.empty("text", "lexicon"), NOW + timedelta(minutes=90)
+    )
+    assert not gone.mood.has_signal and gone.picks == []
 
 
 async def test_a_correction_answers_the_mood_the_person_named(session_factory, catalog) -> None:

@@ -69,9 +69,11 @@ async def test_commands_for_another_bot_are_ignored_in_groups(bot: Harness) -> N
 
 
 async def test_mode_is_shown_set_and_used(bot: Harness) -> None:
-    assert "match mode" in (await ask(bot, 204, "/mode"))["text"]
+    assert "auto mode" in (await ask(bot, 204, "/mode"))["text"]
     assert "Mode set to lift" in (await ask(bot, 204, "/mode lift"))["text"]
-    assert "/mode match or /mode lift" in (await ask(bot, 204, "/mode sideways"))["text"]
+    assert (
+        "/mode auto, /mode match or /mode lift" in (await ask(bot, 204, "/mode sideways"))["text"]
+    )
     assert "lift mode" in (await ask(bot, 204, "/mode"))["text"]
     await ask(bot, 204, "I feel so down and tired")
     async with bot.app.sessions() as session:

@@ -20,7 +20,7 @@ from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 
 HELP = """Type how you feel (in Chinese or English, emoji welcome) and press Enter.
 Rate a track of the last answer: +1 (👍 track 1) or -2 (👎 track 2).
-/mode match|lift, /mood, /export, /forget and /privacy work as on Telegram.
+/mode auto|match|lift, /mood, /export, /forget and /privacy work as on Telegram.
 /help shows this, /quit (or Ctrl-D) leaves."""
 CHOICE = re.compile(r"^\s*(\d)\s*$")
 VOTE = re.compile(r"^\s*(?P<sign>[+\-]|👍|👎)\s*(?P<number>\d{1,2})\s*$")
