@@ -5,7 +5,8 @@
     python -m benchmarks --quick      # smaller sizes, for a smoke run
 
 Each benchmark runs in its own process, so one that loads torch (whose idle OpenMP
-threads keep spinning) or fills caches does not slow the next one down.
+threads keep spinning) or fills caches does not slow the next one down. A benchmark
+whose issue asks for a last line (`final_line(rows)`) gets it printed after the table.
 """
 
 from __future__ import annotations
@@ -33,18 +34,24 @@ def _names() -> list[str]:
 def _run_here(name: str, quick: bool) -> None:
     """Run one benchmark in this process and print its rows as JSON lines."""
     module = importlib.import_module(f"benchmarks.bench_{name}")
-    for row in module.run(quick=quick):
+    rows = module.run(quick=quick)
+    for row in rows:
         print(json.dumps(dataclasses.asdict(row)), flush=True)
+    if hasattr(module, "final_line"):
+        print(json.dumps({"final": module.final_line(rows)}), flush=True)
 
 
-def _run_isolated(name: str, quick: bool) -> list[Row]:
+def _run_isolated(name: str, quick: bool) -> tuple[list[Row], list[str]]:
+    """The benchmark's rows, and its last line when it has one."""
     command = [sys.executable, "-m", "benchmarks", "--one", name, *(["--quick"] if quick else [])]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-    rows = [Row(**json.loads(line)) for line in done.stdout.splitlines() if line.startswith("{")]
+    found = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows = [Row(**item) for item in found if "final" not in item]
+    finals = [item["final"] for item in found if "final" in item]
     if done.returncode != 0:
         crashed = Row(name, "crashed (see stderr)", done.returncode, "exit code", "0", False)
         rows.append(crashed)
-    return rows
+    return rows, finals
 
 
 def main() -> int:
@@ -60,10 +67,15 @@ def main() -> int:
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))}")
     rows: list[Row] = []
+    finals: list[str] = []
     for name in args.names or _names():
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        rows.extend(_run_isolated(name, args.quick))
+        found, last = _run_isolated(name, args.quick)
+        rows.extend(found)
+        finals.extend(last)
     print(render(rows))
+    for line in finals:
+        print(line)
     return 1 if any(r.ok is False for r in rows) else 0
 
 

@@ -7,23 +7,24 @@ A person chooses a mode (/mode):
 - "match" answers every mood as it is;
 - "lift" follows the iso-principle all the way to a content mood, whatever the mood.
 
-The responses, and why (sources in the README, "How moodtune answers a feeling"):
+The responses, and why (the sources in full: docs/response-policy.md):
 
 - **match**: every track near the mood. People who feel sad, longing, in love or happy
   mostly want music that feels the same, and sad music chosen when sad comforts rather
   than deepens the sadness (Van den Tol & Edwards 2013; Taruffi & Koelsch 2014).
-- **soothe** (fear, panic, shame): calm, warm, reassuring tracks, gentler track by track.
-  Matching anxiety would mean eerie, menacing music; what lowers anxiety and stress
-  arousal is calm music (Pelletier 2004; Bradt, Dileo & Shim 2013), and stressed
-  listeners pick relaxing programmes when free to choose (Bryant & Zillmann 1984).
+- **soothe** (fear, panic, shame): calm from the first track, warm reassurance first,
+  then calmer. Matching anxiety would mean eerie, menacing music; what lowers anxiety
+  and stress arousal is calm music (Pelletier 2004; Bradt, Dileo & Shim 2013), and
+  stressed people pick relaxing material when free to choose (Bryant & Zillmann 1984).
 - **encourage** (vexation, boredom, hate, criticism, jealousy, doubt): from a little of
   the mood toward upbeat, playful, hopeful tracks. Bored listeners seek stimulation
   (Bryant & Zillmann 1984; Knobloch & Zillmann 2002).
 - **release** (anger): tracks that keep anger's energy, defiant rather than hateful,
   leaning more toward confident and empowered track by track. Whether angry music calms
-  anger is debated: venting can feed it (Bushman 2002), but high-energy music chosen when
-  angry matched the listeners' arousal and left them more inspired, not angrier (Sharman
-  & Dingle 2015). So the energy is met, and the feeling is given somewhere to go.
+  anger is debated: venting can feed it (Bushman 2002), but letting a feeling out with
+  music is a common way to regulate it (Saarikallio & Erkkilä 2007), and high-energy
+  music chosen when angry matched the listeners' arousal and left them more inspired,
+  not angrier (Sharman & Dingle 2015). So the energy is met, and given somewhere to go.
 - **lift**: the iso-principle (Altshuler 1948; Heiderscheit & Madson 2015): meet the
   person where they are, then move step by step on the valence/arousal plane toward a
   content, gently awake mood. The first track matches the mood; each next one is at most

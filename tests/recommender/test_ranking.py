@@ -273,7 +273,8 @@ def test_the_message_s_language_leads_softly(bilingual_catalog: CatalogIndex) ->
 def test_the_person_s_language_leads_less_than_the_message_s() -> None:
     listener = Listener.of("en", "zh-Hans")
     assert listener.languages == {"en": MESSAGE_LANGUAGE, "zh": PERSON_LANGUAGE}
-    assert Listener.of("zh", "zh-TW").languages == {"zh": MESSAGE_LANGUAGE}
+    both = Listener.of("zh", "zh-TW").languages  # the two agree: their leads add up
+    assert both == {"zh": MESSAGE_LANGUAGE + PERSON_LANGUAGE}
     assert Listener.of(None, None).languages == {}
 
 
