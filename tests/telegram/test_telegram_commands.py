@@ -102,7 +102,7 @@ async def test_export_holds_everything_about_the_person(bot: Harness) -> None:
     export = await ask(bot, 206, "/export")
     assert export["document"] and "Everything I store" in export["caption"]
     data = json.loads(export["_file"])
-    assert data["person"]["user_id"] == "206" and data["person"]["mode"] == "match"
+    assert data["person"]["user_id"] == "206" and data["person"]["mode"] == "auto"
     assert len(data["moods"]) == 1 and len(data["offers"]) == 5
     assert data["thumbs"] == [
         {"offer_id": data["offers"][1]["id"], "value": 1, "at": data["thumbs"][0]["at"]}
