@@ -79,7 +79,7 @@ def rows_of(run: Run, lexicon: str) -> list[Row]:
             100 * float(np.mean([c.top_share for c in spread])), "%"),
         Row("picks", f"  answers with them ({_spread([c.answers_with_top for c in spread])})",
             100 * float(np.mean([c.answers_with_top for c in spread])), "%"),
-        Row("picks", "answers judged", len(last), ""),
+        Row("picks", "last answers judged, all seeds", len(last), ""),
     ]  # fmt: skip
     rows.append(Row("picks", OVERALL, 100 * mean, "%"))
     return rows

@@ -53,9 +53,10 @@ DISTANCE_WEIGHT = 10.0
 LABEL_WEIGHTS = {"artist": 0.5, "genre": 1.0, "tag": 0.3, "language": 1.0}
 CROWD_WEIGHT = 0.4  # everyone's thumbs count, more weakly than the person's own
 LIKED_BONUS = 0.5
-# Languages lead softly: a track 0.1 nearer the mood outweighs the message's language.
-MESSAGE_LANGUAGE = 2.0
-PERSON_LANGUAGE = 1.0
+# Languages lead softly: a track 0.15 nearer the mood outweighs the message's language,
+# 0.225 the message's and the person's together (leads for one language add up).
+MESSAGE_LANGUAGE = 1.5
+PERSON_LANGUAGE = 0.75
 WORDLESS = "zxx"  # an instrumental is in every language: half the lead
 # The catalog's biggest artists would otherwise be near every mood (the demo catalog has
 # 125 songs by one artist, most artists one to three): log-odds off per e-fold above the

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from moodtune.config import Settings
-from moodtune.emotion import EmotionVector
+from moodtune.emotion import INDEX, EmotionVector
 from moodtune.emotion_engines.reading import Reading
 from moodtune.recommender.for_person import Answer, recommend_for_person
 from moodtune.recommender.load import load_catalog
@@ -258,3 +258,32 @@ async def test_no_mood_at_all_gets_no_tracks(session_factory, catalog) -> None:
     ann = await _person(session_factory)
     assert await _recommend(session_factory, catalog, ann, Reading.empty("text", "x")) == []
     assert await _recommend(session_factory, CatalogIndex(()), ann, reading("sad")) == []
+
+
+async def test_the_message_s_language_leads_unless_turned_off(session_factory) -> None:
+    """Sad songs in Chinese a shade nearer than the English ones: an English message
+    brings the English ones forward, unless MOODTUNE_PICKS_FOLLOW_LANGUAGE is off."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(40):
+        language = ("zh", "en")[i % 2]
+        vector = mood("sad").values + rng.uniform(0, 0.002, 21)
+        vector[INDEX["NJ"]] += 0.0 if language == "zh" else 0.03  # English: a shade further
+        rows.append({"title": f"sad {language} {i}", "artists": [f"artist {i}"],
+                     "vector": vector / vector.sum(), "language": language})  # fmt: skip
+    async with session_factory() as session, session.begin():
+        await tracks.add_many(session, rows)
+    catalog = await load_catalog(session_factory)
+
+    async def languages(user: str, **options) -> list[str]:
+        settings = Settings(**options)
+        people = People(session_factory, settings)
+        state = await people.get("local", user, language="en", now=NOW)
+        answer = await recommend_for_person(
+            people, state, reading("sad"), catalog, settings, "en", now=NOW,
+            message_language="en", rng=np.random.default_rng(SEED),
+        )  # fmt: skip
+        return [p.track.language for _, p in answer.picks]
+
+    assert (await languages("ann")).count("en") == 5
+    assert (await languages("bo", picks_follow_language=False)).count("zh") == 5
