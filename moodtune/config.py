@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     # when a message says little ("another one"), weighing half as much every this many
     # minutes of conversation; tracks in the message's and the person's language lead
     # unless picks_follow_language is off.
-    mood_half_life_minutes: float = 10.0
+    mood_half_life_minutes: float = Field(10.0, gt=0, allow_inf_nan=False)
     picks_follow_language: bool = True
 
     # Platforms.

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
@@ -170,7 +171,9 @@ def test_a_half_life_that_is_no_positive_number_is_refused(half_life: float) -> 
     with pytest.raises(MoodStateError, match="positive number of minutes"):
         decayed_mood([], NOW, half_life)
     with pytest.raises(MoodStateError, match="positive number of minutes"):
-        horizon_start(NOW, Settings(mood_half_life_minutes=half_life))
+        horizon_start(NOW, Settings.model_construct(mood_half_life_minutes=half_life))
+    with pytest.raises(ValidationError, match="mood_half_life_minutes"):
+        Settings(mood_half_life_minutes=half_life)  # refused when the settings are read
 
 
 @pytest.mark.parametrize(
