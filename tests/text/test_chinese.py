@@ -154,3 +154,27 @@ def test_the_first_dlut_sense_leads(dlut_engine: LexiconTextEngine) -> None:
     # 开心: sense 1 joy (5), sense 2 "make fun of", criticism (3).
     shares = dict(dlut_engine.analyze_sync("太开心了").vector.top(3))
     assert shares["PA"] > 0.95 and shares.get("NN", 0.0) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("无聊死了", "NE"),  # "bored to death": stronger boredom, not sorrow
+        ("开心死了", "PA"),
+        ("开心极了", "PA"),
+        ("火大，真想骂人", "NA"),  # 火大 is a rare word in jieba's dictionary: split before
+    ],
+)
+def test_chat_intensifiers_after_the_word_and_our_words_whole(
+    lexicon_engine: LexiconTextEngine, text: str, category: str
+) -> None:
+    reading = lexicon_engine.analyze_sync(text)
+    assert top(reading) == category
+    assert "死了" not in {e.label for e in reading.evidence}
+
+
+def test_an_intensifier_after_the_word_makes_it_stronger(lexicon_engine: LexiconTextEngine) -> None:
+    plain = lexicon_engine.analyze_sync("很无聊").evidence[0]
+    stronger = lexicon_engine.analyze_sync("无聊死了").evidence[0]
+    assert stronger.label == plain.label == "无聊"
+    assert stronger.weight > lexicon_engine.analyze_sync("无聊").evidence[0].weight
