@@ -5,7 +5,8 @@
     python -m benchmarks --quick      # smaller sizes, for a smoke run
 
 Each benchmark runs in its own process, so one that loads torch (whose idle OpenMP
-threads keep spinning) or fills caches does not slow the next one down.
+threads keep spinning) or fills caches does not slow the next one down. A benchmark
+whose issue asks for a last line (`last_line(rows)`) gets it printed after the table.
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ class Settings(BaseSettings):
     weight_text: float = 1.0
     weight_photo: float = 0.8
     weight_voice: float = 0.7
-    mood_half_life_hours: float = 6.0
 
     # Recommending.
     recommend_k: int = 5
@@ -78,6 +77,13 @@ class Settings(BaseSettings):
         if not 0 < value < float("inf"):
             raise ValueError("must be a positive number of hours")
         return value
+
+    # Picks that answer the message in front of them (issue 12). Earlier moods fill in
+    # when a message says little ("another one"), weighing half as much every this many
+    # minutes of conversation; tracks in the message's and the person's language lead
+    # unless picks_follow_language is off.
+    mood_half_life_minutes: float = Field(10.0, gt=0, allow_inf_nan=False)
+    picks_follow_language: bool = True
 
     # Platforms.
     telegram_token: SecretStr | None = None

@@ -32,7 +32,7 @@ COMMANDS = (
 DESCRIPTIONS = {
     "start": ("say hello", "打个招呼"),
     "help": ("what I can do", "我能做什么"),
-    "mode": ("match or lift your mood", "贴合心情，或让心情好起来"),
+    "mode": ("auto, match or lift your mood", "自动、贴合心情，或让心情好起来"),
     "mood": ("your mood over 30 days", "最近 30 天的心情图"),
     "export": ("everything I store about you", "导出我保存的关于你的数据"),
     "forget": ("erase everything about you", "删除关于你的一切"),

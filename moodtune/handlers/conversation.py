@@ -12,9 +12,10 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
-from moodtune.emotion import GROUPS
+from moodtune.emotion import GROUPS, describe
 from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.text.scripts import message_language
 from moodtune.errors import InputError
 from moodtune.handlers.documents import document_kind
 from moodtune.handlers.language import language_for
@@ -176,11 +177,10 @@ class Conversation:
             analysis = await self.app.engines.analyze(inputs)
         except InputError as error:
             return Reply(str(error), ok=False)
-        reading = analysis.fused
-        if not reading.has_signal:
-            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+        reading = analysis.fused  # without signal, the person's recent moods may answer
         person = await self._person(sender)
-        return await self._recommend(person, reading, language, chat_id, kind=kind)
+        written = message_language(inputs.text or "")
+        return await self._recommend(person, reading, language, chat_id, kind=kind, written=written)
 
     async def _recommend(
         self,
@@ -190,20 +190,27 @@ class Conversation:
         chat_id: str | None,
         header: str | None = None,
         kind: str = "reading",
+        written: str | None = None,
     ) -> Reply:
         """Store the reading as the person's latest mood (of `kind`), answer with tracks for
-        their current mood, and show the reading: what this message (or correction) said."""
-        picked = await recommend_for_person(
+        the mood it decides (or their recent moods, when it says little), and show that
+        mood, which one it is, and what this message (or correction) said."""
+        answer = await recommend_for_person(
             self.app.people, person, reading, self.app.catalog, self.app.settings, language,
-            chat_id, kind=kind,
+            chat_id, kind=kind, message_language=written,
         )  # fmt: skip
-        offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
+        if not answer.mood.has_signal:
+            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+        offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in answer.picks)
+        used = "mood_used_now" if answer.from_now else "mood_used_earlier"
+        tracks = "tracks_header" if answer.response == "match" else f"tracks_{answer.response}"
         lines = [
             *([header] if header else []),
-            *mood_lines(reading.vector, language),
-            confidence_line(reading.confidence, language),
+            say(used, language, feeling=describe(answer.feeling, language)),
+            *mood_lines(answer.mood.vector, language),
+            confidence_line(answer.mood.confidence, language),
             *modality_lines(reading, language),
-            say("tracks_header" if offered else "no_tracks", language),
+            say(tracks if offered else "no_tracks", language),
         ]
         return Reply("\n".join(lines), offered, reading)
 

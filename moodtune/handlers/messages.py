@@ -39,14 +39,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Send me how you feel: words (English or Chinese, emoji welcome), a photo "
         "(with a caption if you like), a voice note or a sticker.\n"
         "👍 / 👎 under a track: more or less like it. “Not how I feel”: tell me your mood.\n"
-        "/mode match|lift — match your mood, or lift it step by step\n"
+        "/mode auto|match|lift — answer each feeling as suits it (sorrow matched, "
+        "anxiety soothed), always match it, or lift it step by step\n"
         "/mood — a chart of your mood over the last 30 days\n"
         "/export — everything I store about you, as JSON\n"
         "/forget — erase everything I store about you\n"
         "/privacy — what I keep and what I don't",
         "zh": "告诉我你的感受：文字（中文或英文，可以用表情）、照片（可以加说明）、语音或贴纸。\n"
         "歌曲下的 👍 / 👎：多推荐或不再推荐。“不是这种感觉”：告诉我你真正的心情。\n"
-        "/mode match|lift — 贴合你的心情，或一步步让心情好起来\n"
+        "/mode auto|match|lift — 按心情选择回应（难过时陪伴，焦虑时安抚）、"
+        "总是贴合心情，或一步步让心情好起来\n"
         "/mood — 你最近 30 天的心情图\n"
         "/export — 以 JSON 导出我保存的关于你的全部数据\n"
         "/forget — 删除我保存的关于你的一切\n"
@@ -62,17 +64,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/forget 可以全部删除。",
     },
     "mode_now": {
-        "en": "You are in {mode} mode. /mode match answers your mood as it is; "
+        "en": "You are in {mode} mode. /mode auto answers each feeling as suits it: sorrow, "
+        "longing, love and joy matched, anxiety soothed, boredom and vexation encouraged, "
+        "anger given room to let out; /mode match answers your mood as it is; "
         "/mode lift moves it step by step toward a brighter one.",
-        "zh": "当前模式：{mode}。/mode match 贴合你此刻的心情；/mode lift 一步步让心情好起来。",
+        "zh": "当前模式：{mode}。/mode auto 按心情选择回应：难过、思念、爱和快乐时贴合，"
+        "焦虑时安抚，无聊烦闷时打气，愤怒时帮你释放；/mode match 贴合你此刻的心情；"
+        "/mode lift 一步步让心情好起来。",
     },
     "mode_set": {
         "en": "Mode set to {mode}.",
         "zh": "模式已设为 {mode}。",
     },
     "mode_usage": {
-        "en": "Use /mode match or /mode lift.",
-        "zh": "请用 /mode match 或 /mode lift。",
+        "en": "Use /mode auto, /mode match or /mode lift.",
+        "zh": "请用 /mode auto、/mode match 或 /mode lift。",
     },
     "mood_empty": {
         "en": "I have no moods of yours from the last 30 days yet. Tell me how you feel!",
@@ -371,6 +377,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "checkin_week": {"en": "📊 Your week: {top}.", "zh": "📊 你的这一周：{top}。"},
     "checkin_today": {"en": "today, {time}", "zh": "今天 {time}"},
     "checkin_tomorrow": {"en": "tomorrow, {time}", "zh": "明天 {time}"},
+    # Picks that answer the message in front of them (issue 12): which mood the picks
+    # follow, and how they answer it (recommender/modes.py; a match keeps tracks_header).
+    "mood_used_now": {"en": "For how you feel now:", "zh": "按你此刻的心情："},
+    "mood_used_earlier": {
+        "en": "Still with your {feeling} from earlier:",
+        "zh": "还是陪着你刚才的{feeling}：",
+    },
+    "tracks_lift": {
+        "en": "Tracks that start where you are and lift you step by step:",
+        "zh": "从此刻的心情出发、一步步让你好起来的歌：",
+    },
+    "tracks_soothe": {"en": "Calm tracks to ease it:", "zh": "舒缓的歌，帮你放松下来："},
+    "tracks_encourage": {
+        "en": "Tracks to get you moving again:",
+        "zh": "给你打打气的歌：",
+    },
+    "tracks_release": {
+        "en": "Tracks with the same fire, to let it out:",
+        "zh": "同样有力量的歌，把情绪释放出来：",
+    },
 }
 
 GROUP_EMOJI = {

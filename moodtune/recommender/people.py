@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from moodtune.config import Settings
 from moodtune.recommender.crowd import Crowd
 from moodtune.recommender.mood_state import StoredMood, horizon_start
-from moodtune.recommender.person_state import MAX_MOODS, Mood, PersonState
+from moodtune.recommender.person_state import MAX_MOODS, RESTING_REPLIES, Mood, PersonState
 from moodtune.storage import feedback, moods, persons, recommendations, room_offers
 from moodtune.storage.batch_writer import BatchWriter
 from moodtune.storage.outage import Outage
@@ -91,7 +91,8 @@ class People:
         self, key: Key, display_name: str, language: str | None, now: datetime | None
     ) -> PersonState:
         start = horizon_start(now or utc_now(), self.settings)
-        window = self.settings.repeat_window
+        # Enough offers for the repeat window and for the artists of the last replies.
+        window = max(self.settings.repeat_window, RESTING_REPLIES * self.settings.recommend_k)
 
         async def read() -> tuple[persons.Person, History]:
             async with self.sessions() as session, session.begin():
@@ -102,7 +103,7 @@ class People:
         state = PersonState(
             person.id, person.mode, person.display_name,
             [Mood(m.vector, m.confidence, m.modality, m.kind, m.created_at) for m in stored],
-            list(votes), deque(recent, maxlen=window),
+            list(votes), deque(recent, maxlen=window), person.language,
         )  # fmt: skip
         if self._loading.get(key) is asyncio.current_task():  # not forgotten meanwhile
             self._keep(key, state)

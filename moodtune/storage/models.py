@@ -22,7 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_se
 
 from moodtune.storage.types import UTCDateTime, Vector, utc_now
 
-MODES = ("match", "lift")
+MODES = ("auto", "match", "lift")  # see recommender/modes.py; "auto" since migration 0003
 PLATFORMS = ("telegram", "discord", "local", "web")
 CHAT_KINDS = ("private", "group")
 MOOD_KINDS = ("reading", "correction", "checkin")
@@ -57,7 +57,7 @@ class Person(Base):
     __tablename__ = "persons"
     __table_args__ = (
         UniqueConstraint("platform", "platform_user_id", name="uq_persons_platform_user"),
-        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+        CheckConstraint("mode IN ('match', 'lift', 'auto')", name="mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class Person(Base):
     platform_user_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str | None] = mapped_column(String(16))
-    mode: Mapped[str] = mapped_column(String(8), default="match", server_default="match")
+    mode: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     created_at: Mapped[datetime] = _created()
 
 
@@ -122,7 +122,7 @@ class Recommendation(Base):
     __tablename__ = "recommendations"
     __table_args__ = (
         Index("ix_recommendations_person_recent", "person_id", "id"),
-        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+        CheckConstraint("mode IN ('match', 'lift', 'auto')", name="mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -119,7 +119,7 @@ async def _require(session: AsyncSession, person_id: int) -> Person:
 async def set_mode(session: AsyncSession, person_id: int, mode: str) -> Person:
     """'match' answers the mood as it is; 'lift' moves it step by step toward a better one."""
     if mode not in MODES:
-        raise PersonError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
+        raise PersonError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     person = await _require(session, person_id)
     person.mode = mode
     await session.flush()
