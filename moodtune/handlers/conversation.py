@@ -17,7 +17,7 @@ from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.errors import InputError
 from moodtune.handlers.documents import document_kind
-from moodtune.handlers.language import language_for
+from moodtune.handlers.language import language_for, speech_language
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
@@ -63,7 +63,8 @@ class Conversation:
         self, sender: Sender, voice: bytes, caption: str | None = None, chat_id: str | None = None
     ) -> Reply:
         """A voice note or an audio file (and a caption, which audio files can carry)."""
-        inputs = Inputs(text=caption or None, voice=bytes(voice))
+        spoken = speech_language(self.app.settings.language, sender.language, caption or "")
+        inputs = Inputs(text=caption or None, voice=bytes(voice), language=spoken)
         return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
 
     async def on_sticker(

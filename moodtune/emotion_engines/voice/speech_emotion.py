@@ -19,9 +19,9 @@ import numpy as np
 
 from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines import label_maps
+from moodtune.emotion_engines.lazy import model_label
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.voice.decode import resample
-from moodtune.emotion_engines.voice.lazy import model_label
 
 WINDOW_SECONDS = 20.0
 MIN_LABEL_COVERAGE = 0.5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from moodtune.emotion_engines.voice.lazy import model_label
+from moodtune.emotion_engines.lazy import model_label
 
 CHUNK_SECONDS = 30
 
