@@ -21,6 +21,7 @@ import numpy as np
 
 from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines import label_maps
+from moodtune.emotion_engines.engine import single_threaded_torch
 from moodtune.emotion_engines.label_maps import LabelMap, normalise_label
 from moodtune.emotion_engines.lazy import LazyModel
 from moodtune.emotion_engines.photo.expression import ExpressionReader, ModelExpressionReader
@@ -96,6 +97,7 @@ def load_expression_model(source: str) -> LoadedExpressionModel:
     """Load processor and model from a hub id or a local directory (HF_HUB_OFFLINE applies)."""
     from transformers import AutoImageProcessor, AutoModelForImageClassification
 
+    single_threaded_torch()
     location = _location(source)
     processor = AutoImageProcessor.from_pretrained(location)
     model = AutoModelForImageClassification.from_pretrained(location).eval()

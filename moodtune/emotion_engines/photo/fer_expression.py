@@ -18,6 +18,7 @@ import numpy as np
 
 from moodtune.emotion_engines import label_maps
 from moodtune.emotion_engines.bundled import Weights
+from moodtune.emotion_engines.engine import single_threaded_torch
 from moodtune.emotion_engines.lazy import LazyModel, load_shared
 from moodtune.emotion_engines.photo.expression import ExpressionReader, ModelExpressionReader
 from moodtune.emotion_engines.photo.expression_model import expression_reading
@@ -32,6 +33,7 @@ class FerExpressionReader:
     name = "mini-xception"
 
     def __init__(self, weights: Path) -> None:
+        single_threaded_torch()
         self._network = load_mini_xception(weights)
         self._table = label_maps.load("ekman7")
 
