@@ -21,13 +21,14 @@ from photo_samples import (
     overlap,
 )
 
+from moodtune.emotion_engines.lazy import load_shared
 from moodtune.emotion_engines.photo.centerface import CenterFaceDetector
 from moodtune.emotion_engines.photo.onnx_graph import OnnxGraphError, free_input_sizes
 
 
 @pytest.fixture(scope="module")
 def detector(centerface_weights: Path) -> CenterFaceDetector:
-    return CenterFaceDetector(centerface_weights)
+    return load_shared(CenterFaceDetector, centerface_weights)  # the engine's instance
 
 
 @pytest.mark.parametrize("side", [256, 512, 1500])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import tracemalloc
 from pathlib import Path
 
 import cv2
@@ -103,7 +104,15 @@ def test_six_faces_are_counted_in_a_group_photo(engine: PhotoEngine, width: int)
 
 def test_a_crowd_is_read_from_its_largest_faces_and_says_so(engine: PhotoEngine) -> None:
     picture, _ = crowd(60)
-    reading = engine.analyze_sync(encode(picture, "JPEG", quality=90))
+    data = encode(picture, "JPEG", quality=90)
+    engine.analyze_sync(data)  # models loaded before measuring
+    tracemalloc.start()
+    try:
+        reading = engine.analyze_sync(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20  # arrays: the photo at working size and 20 small crops
     assert len(face_parts(reading)) == MAX_FACES_READ
     (note,) = [e for e in reading.evidence if e.detail.get("found")]
     assert note.detail == {"found": 60, "read": MAX_FACES_READ} and note.weight == 0

