@@ -121,11 +121,11 @@ def _engine_rows(
 
 def _stage_rows(engine: PhotoEngine, data: bytes, repeats: int) -> list[Row]:
     """Where the time of a 1-megapixel photo goes, with the bundled models."""
-    from moodtune.emotion_engines.photo.engine import _crop
+    from moodtune.emotion_engines.photo.engine import face_crop
     from moodtune.emotion_engines.photo.scene import scene_reading
 
     photo = decode_photo(data, max_bytes=engine.max_bytes, max_pixels=engine.max_pixels)
-    crops = [_crop(photo.pixels, face.box) for face in engine.detector.detect(photo.pixels)]
+    crops = [face_crop(photo.pixels, face.box) for face in engine.detector.detect(photo.pixels)]
     stages = {
         "decode": lambda: decode_photo(
             data, max_bytes=engine.max_bytes, max_pixels=engine.max_pixels

@@ -66,7 +66,7 @@ class PhotoEngine:
         photo = decode_photo(data, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
         found = self.detector.detect(photo.pixels)
         read = found[:MAX_FACES_READ]
-        expressions = self.expression.read([_crop(photo.pixels, f.box) for f in read])
+        expressions = self.expression.read([face_crop(photo.pixels, f.box) for f in read])
         total_area = sum(face.area for face in read)
         faces = [
             face_part(_upscaled(face, photo.scale, photo.original_size), face.area / total_area, e)
@@ -124,7 +124,7 @@ def _expression(settings: Settings, weights: Weights) -> ExpressionReader:
     return reader
 
 
-def _crop(pixels: np.ndarray, box: Box) -> np.ndarray:
+def face_crop(pixels: np.ndarray, box: Box) -> np.ndarray:
     """A square around the face, CROP_MARGIN wider than its box, cut at the picture's edges."""
     x, y, w, h = box
     side = max(w, h) * (1 + CROP_MARGIN)
