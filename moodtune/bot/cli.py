@@ -1,4 +1,4 @@
-"""The `moodtune` command: analyze, recommend, chat, run, catalog import, db upgrade.
+"""The `moodtune` command: analyze, recommend, chat, run, models, catalog import, db upgrade.
 
 Bad input (empty text, an unreadable photo, a silent voice note...) is a usage error:
 one clear line on stderr and exit code 2, never a traceback. A broken setup (a missing
@@ -229,6 +229,17 @@ def run() -> None:
         return
     configure_logging()
     event_loop.run(serve(settings, factories))
+
+
+@cli.command()
+@friendly_errors
+def models() -> None:
+    """List what reads words, faces and voices, where each model's weights come from
+    (package, file, sha256, licence), and what answers without it."""
+    from moodtune.emotion_engines.inventory import model_reports, render
+
+    for line in render(model_reports(get_settings())):
+        typer.echo(line)
 
 
 @catalog_cli.command("import")

@@ -18,7 +18,7 @@ from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.text.scripts import message_language
 from moodtune.errors import InputError
 from moodtune.handlers.documents import document_kind
-from moodtune.handlers.language import language_for
+from moodtune.handlers.language import language_for, speech_language
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
@@ -82,7 +82,8 @@ class Conversation:
         kind: str = "reading",
     ) -> Reply:
         """A voice note or an audio file (and a caption, which audio files can carry)."""
-        inputs = Inputs(text=caption or None, voice=bytes(voice))
+        spoken = speech_language(self.app.settings.language, sender.language, caption or "")
+        inputs = Inputs(text=caption or None, voice=bytes(voice), language=spoken)
         language = self.language(sender, caption or "")
         return await self._on_message(sender, inputs, language, chat_id, kind)
 

@@ -396,6 +396,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tracks_release": {
         "en": "Tracks with the same fire, to let it out:",
         "zh": "同样有力量的歌，把情绪释放出来：",
+    # What speech-to-text heard in a voice note, or why only its tone was read (issue 17).
+    "voice_heard": {"en": "🎙 I heard: “{words}”", "zh": "🎙 我听到：“{words}”"},
+    "voice_unheard_language": {
+        "en": "🎙 I can't make out words in that language offline yet, so I read only your tone.",
+        "zh": "🎙 我暂时还听不懂这种语言的语音，只读了你的语气。",
+    },
+    "voice_unheard_no_model": {
+        "en": "🎙 No speech-to-text is installed, so I read only your tone.",
+        "zh": "🎙 没有安装语音识别，我只读了你的语气。",
+    },
+    "voice_unheard_no_words": {
+        "en": "🎙 I couldn't make out any words, so I read only your tone.",
+        "zh": "🎙 我没听清你说的话，只读了你的语气。",
+    },
+    "voice_unheard_failed": {
+        "en": "🎙 Speech-to-text failed this time, so I read only your tone.",
+        "zh": "🎙 这次语音识别出错了，我只读了你的语气。",
     },
 }
 
