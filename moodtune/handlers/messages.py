@@ -396,6 +396,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tracks_release": {
         "en": "Tracks with the same fire, to let it out:",
         "zh": "同样有力量的歌，把情绪释放出来：",
+    },
     # What speech-to-text heard in a voice note, or why only its tone was read (issue 17).
     "voice_heard": {"en": "🎙 I heard: “{words}”", "zh": "🎙 我听到：“{words}”"},
     "voice_unheard_language": {
