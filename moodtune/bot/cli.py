@@ -8,6 +8,7 @@ lexicon file, an unreachable database) exits with 1 and says what to fix.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Coroutine
@@ -210,15 +211,19 @@ def chat() -> None:
 @cli.command()
 @friendly_errors
 def run() -> None:
-    """Start the bot: Telegram when a token is configured, the terminal chat otherwise."""
+    """Start the bot: Telegram when a token is configured (and the web chat beside it with
+    MOODTUNE_WEB_ENABLED=true), the web chat on its own otherwise."""
+    from moodtune.bot.web import run_web, web_chat_beside
+
     settings = get_settings()
     if settings.telegram_token is None:
-        typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the local chat.", err=True)
-        chat()
+        typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the web chat.", err=True)
+        run_web(settings)
         return
     from moodtune.bot.telegram import run_telegram
 
-    run_telegram(settings)
+    with web_chat_beside(settings) if settings.web_enabled else contextlib.nullcontext():
+        run_telegram(settings)
 
 
 @catalog_cli.command("import")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_se
 from moodtune.storage.types import UTCDateTime, Vector, utc_now
 
 MODES = ("match", "lift")
-PLATFORMS = ("telegram", "discord", "local")
+PLATFORMS = ("telegram", "discord", "local", "web")
 MOOD_KINDS = ("reading", "correction")
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
