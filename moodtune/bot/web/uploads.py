@@ -42,17 +42,24 @@ async def read_upload(request: web.Request) -> Upload:
     except (AssertionError, ValueError, KeyError):  # aiohttp's ways of saying "not multipart"
         raise UploadError("an upload is multipart/form-data") from None
     fields: dict[str, str] = {}
-    while True:
-        part = await reader.next()
-        if part is None:
-            raise UploadError("the upload has no file")
-        if not isinstance(part, BodyPartReader):
-            raise UploadError("an upload has no nested parts")
-        if part.name == "file":
-            return _upload(fields, part)
-        if part.name not in ("id", "kind", "caption", "size") or part.name in fields:
-            raise UploadError(f"unexpected field {str(part.name)[:40]!r}")
-        fields[part.name] = await _field(part)
+    try:
+        while True:
+            part = await reader.next()
+            if part is None:
+                raise UploadError("the upload has no file")
+            if not isinstance(part, BodyPartReader):
+                raise UploadError("an upload has no nested parts")
+            if part.name == "file":
+                return _upload(fields, part)
+            if part.name not in ("id", "kind", "caption", "size") or part.name in fields:
+                raise UploadError(f"unexpected field {str(part.name)[:40]!r}")
+            fields[part.name] = await _field(part)
+    except (ConnectionError, HttpProcessingError) as error:  # the page went away
+        raise UploadError(f"the upload broke off: {error}") from error
+    except UploadError:
+        raise
+    except ValueError as error:  # aiohttp on a mangled boundary or headers
+        raise UploadError(f"the upload is malformed: {error}") from error
 
 
 def _upload(fields: dict[str, str], part: BodyPartReader) -> Upload:
