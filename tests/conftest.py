@@ -129,3 +129,20 @@ async def session_factory(db_url: str) -> AsyncIterator[Any]:
     engine = make_engine(db_url)
     yield make_session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def catalog_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the bundled catalog annotated and loaded: opening moodtune
+    annotates it (seconds), so that happens once per test session; tests copy the file."""
+    from moodtune.bot.app import App
+    from moodtune.config import Settings
+
+    data_dir = tmp_path_factory.mktemp("catalog-template")
+
+    async def build() -> None:
+        app = await App.open(Settings(_env_file=None, data_dir=data_dir))  # type: ignore[call-arg]
+        await app.close()
+
+    _in_thread(build())
+    return data_dir / "moodtune.db"

@@ -8,7 +8,6 @@ lexicon file, an unreachable database) exits with 1 and says what to fix.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import sys
 from collections.abc import Callable, Coroutine
@@ -20,6 +19,7 @@ import typer
 from pydantic import ValidationError
 
 from moodtune.bot import app as app_module
+from moodtune.bot import event_loop
 from moodtune.config import get_settings
 from moodtune.emotion_engines.analysis import Inputs
 from moodtune.emotion_engines.reading import Reading
@@ -211,19 +211,21 @@ def chat() -> None:
 @cli.command()
 @friendly_errors
 def run() -> None:
-    """Start the bot: Telegram when a token is configured (and the web chat beside it with
-    MOODTUNE_WEB_ENABLED=true), the web chat on its own otherwise."""
-    from moodtune.bot.web import run_web, web_chat_beside
+    """Start the bot: every platform with a token configured, in one process, and the web
+    chat beside them with MOODTUNE_WEB_ENABLED=true; the web chat alone when there is none
+    (the terminal chat is `moodtune chat`)."""
+    from moodtune.bot.redaction import configure_logging
+    from moodtune.bot.runner import configured, serve
+    from moodtune.bot.web import WebConnector
 
     settings = get_settings()
-    if settings.telegram_token is None:
-        typer.echo("No MOODTUNE_TELEGRAM_TOKEN configured: starting the web chat.", err=True)
-        run_web(settings)
-        return
-    from moodtune.bot.telegram import run_telegram
-
-    with web_chat_beside(settings) if settings.web_enabled else contextlib.nullcontext():
-        run_telegram(settings)
+    factories = configured(settings)
+    if not factories:
+        typer.echo("No platform token configured: starting the web chat.", err=True)
+    if not factories or settings.web_enabled:
+        factories.append(WebConnector)
+    configure_logging()
+    event_loop.run(serve(settings, factories))
 
 
 @catalog_cli.command("import")

@@ -35,7 +35,7 @@ MAX_BYTES = 64  # the smallest limit of any platform (Telegram); Discord allows 
 GROUP_CODES = tuple(GROUPS)  # a group travels as its index: short and fixed
 GROUPS_PER_ROW = 4
 VOTED = " ✓"
-_OWNER = r"[0-9A-Za-z_-]{1,32}"
+_OWNER = r"[0-9A-Za-z_]{1,32}"  # ids: digits (Telegram, Discord, web) or a name (local)
 _PATTERN = re.compile(
     rf"(?:v:(?P<v_owner>{_OWNER}):(?P<v_offer>\d{{1,10}}):(?P<v_value>[ud])"
     rf"|n:(?P<n_owner>{_OWNER}):(?P<n_offer>\d{{1,10}})"
@@ -104,8 +104,8 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         raise ButtonDataError(str(error)) from None
 
 
-def _button(label: str, owner: str, action: Action) -> Button:
-    return Button(label, encode(owner, action))
+def _button(label: str, owner: str, action: Action, keys: tuple[str, ...] = ()) -> Button:
+    return Button(label, encode(owner, action), keys)
 
 
 def keyboard_for(reply: Reply, owner: str, language: str) -> Keyboard:
@@ -121,7 +121,7 @@ def keyboard_for(reply: Reply, owner: str, language: str) -> Keyboard:
         anchor = ShowGroups(reply.tracks[0].recommendation_id)
         rows.append((_button(say("not_how_i_feel", language), owner, anchor),))
     if reply.choices:
-        rows.append(tuple(_button(choice.label, owner, choice.action) for choice in reply.choices))
+        rows.append(tuple(_button(c.label, owner, c.action, c.keys) for c in reply.choices))
     return tuple(rows)
 
 
@@ -145,7 +145,7 @@ def _marked(button: Button, recommendation_id: int, value: int) -> Button:
     if not isinstance(action, Vote) or action.recommendation_id != recommendation_id:
         return button
     label = button.label.removesuffix(VOTED) + (VOTED if action.value == value else "")
-    return Button(label, button.data)
+    return Button(label, button.data, button.keys)
 
 
 def with_vote(keyboard: Keyboard, recommendation_id: int, value: int) -> Keyboard:

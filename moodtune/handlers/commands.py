@@ -14,12 +14,14 @@ from moodtune.handlers.export import export_json, export_person
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
-from moodtune.handlers.replies import Attachment, Choice, Reply, Sender
-from moodtune.storage import feedback, moods, persons
+from moodtune.handlers.replies import Attachment, Chat, Choice, Reply, Sender
+from moodtune.storage import moods, persons
 from moodtune.storage.models import MODES
 
 log = logging.getLogger(__name__)
 
+YES = ("yes", "y", "是", "是的", "确定", "好")  # typed answers, where people type (terminal, web)
+NO = ("no", "n", "否", "不", "不要", "取消")
 FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
 COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
 DESCRIPTIONS = {
@@ -47,8 +49,11 @@ class Commands:
     def language(self, sender: Sender) -> str:
         return language_for(self.app.settings.language, sender.language)
 
-    async def run(self, sender: Sender, name: str, args: Sequence[str] = ()) -> Reply:
-        """Answer one command; `name` without the slash, `args` the words after it."""
+    async def run(
+        self, sender: Sender, name: str, args: Sequence[str] = (), chat: Chat | None = None
+    ) -> Reply:
+        """Answer one command; `name` without the slash, `args` the words after it, `chat`
+        where it was sent (None: the person's private chat)."""
         name = name.lower()
         language = self.language(sender)
         if name not in COMMANDS:
@@ -69,15 +74,11 @@ class Commands:
         wanted = args[0].lower() if args else None
         if wanted is not None and wanted not in MODES:
             return Reply(say("mode_usage", language), ok=False)
-        async with self.app.sessions() as session, session.begin():
-            person = await persons.get_or_create(
-                session, sender.platform, sender.user_id, sender.display_name, sender.language
-            )
-            if wanted is None:
-                return Reply(say("mode_now", language, mode=person.mode))
-            await persons.set_mode(session, person.id, wanted)
-        self.app.people.set_mode(sender.platform, sender.user_id, wanted)
-        return Reply(say("mode_set", language, mode=wanted))
+        people = self.app.people
+        mode = await people.mode(
+            sender.platform, sender.user_id, wanted, sender.display_name, sender.language
+        )
+        return Reply(say("mode_now" if wanted is None else "mode_set", language, mode=mode))
 
     async def mood(self, sender: Sender, language: str) -> Reply:
         """A PNG of the last 30 days, and its gist in words for adapters that show no image."""
@@ -111,8 +112,8 @@ class Commands:
         return Reply(
             say("forget_ask", language),
             choices=(
-                Choice(say("forget_yes", language), Forget(True, asked_at)),
-                Choice(say("forget_no", language), Forget(False, asked_at)),
+                Choice(say("forget_yes", language), Forget(True, asked_at), YES),
+                Choice(say("forget_no", language), Forget(False, asked_at), NO),
             ),
         )
 
@@ -124,12 +125,8 @@ class Commands:
             return Reply(say("forget_cancelled", language))
         if not -60 <= age <= FORGET_ANSWER_SECONDS:  # a little clock skew is fine
             return Reply(say("forget_expired", language), ok=False)
-        async with self.app.sessions() as session, session.begin():
-            person = await persons.get(session, sender.platform, sender.user_id)
-            if person is None:
-                return Reply(say("nothing_stored", language))
-            rated = {track for track, _ in await feedback.votes(session, person.id)}
-            rows = await persons.forget(session, person.id)
-        await self.app.people.forgot(sender.platform, sender.user_id, rated)
+        rows = await self.app.people.forget(sender.platform, sender.user_id)
+        if rows is None:
+            return Reply(say("nothing_stored", language))
         log.info("a person asked to be forgotten: %d rows erased", rows)
         return Reply(say("forgotten", language, rows=rows))

@@ -98,17 +98,16 @@ class Conversation:
     async def on_feedback(self, sender: Sender, recommendation_id: int, value: int) -> Reply:
         """A 👍 (+1) or 👎 (−1) on an offered track; idempotent, and changeable."""
         language = self.language(sender)
-        async with self.app.sessions() as session, session.begin():
-            person = await persons.get(session, sender.platform, sender.user_id)
-            try:
-                if person is None:
-                    raise feedback.FeedbackError("no person, so no offers to vote on")
-                vote = await feedback.vote(session, person.id, recommendation_id, value)
-            except feedback.FeedbackError as error:
-                log.info("vote refused: %s", error)
-                return Reply(say("vote_unknown", language), ok=False)
-        await self.app.people.voted(sender.platform, sender.user_id, vote.track_id)
-        return Reply(say("vote_up" if value > 0 else "vote_down", language))
+        try:
+            track_id = await self.app.people.vote(
+                sender.platform, sender.user_id, recommendation_id, value
+            )
+        except feedback.FeedbackError as error:
+            log.info("vote refused: %s", error)
+            return Reply(say("vote_unknown", language), ok=False)
+        track = self.app.catalog.tracks.get(track_id)
+        title = track.title if track is not None else "?"
+        return Reply(say("vote_up" if value > 0 else "vote_down", language, title=title))
 
     async def on_correction(
         self, sender: Sender, recommendation_id: int, group: str, chat_id: str | None = None

@@ -1,13 +1,38 @@
-"""Everything an adapter calls: messages, commands, button presses, and the flood guard."""
+"""The conversation core's front door: every connector hands it messages and button
+presses, platform-neutral, and renders what comes back. Here, once for every platform:
+duplicate events, the per-person flood guard, what a group message must be to be read,
+file-size limits before a download, which buttons a reply carries, and what a press
+changes on them.
+"""
 
 from __future__ import annotations
 
-from moodtune.handlers.actions import Action, Correct, Forget, Vote
+import dataclasses
+import logging
+
+from moodtune.handlers.actions import Correct, Forget, ShowGroups, Vote
+from moodtune.handlers.buttons import (
+    ButtonDataError,
+    decode,
+    keyboard_for,
+    with_groups,
+    with_vote,
+    without_corrections,
+)
+from moodtune.handlers.chats import Chats
 from moodtune.handlers.commands import Commands
 from moodtune.handlers.conversation import Conversation, Services
+from moodtune.handlers.documents import document_kind
+from moodtune.handlers.incoming import FetchError, FileTooBigError, Message, Press
 from moodtune.handlers.messages import say
+from moodtune.handlers.messenger import Messenger
+from moodtune.handlers.outbound import Delivery
+from moodtune.handlers.platforms import MB, file_limit, limits_of
 from moodtune.handlers.rate_limit import Admission, PersonRateLimit
-from moodtune.handlers.replies import Reply, Sender
+from moodtune.handlers.replies import Chat, PressOutcome, Reply, Sender
+from moodtune.handlers.seen_events import SeenEvents
+
+log = logging.getLogger(__name__)
 
 
 class Handlers:
@@ -16,18 +41,136 @@ class Handlers:
         self.conversation = Conversation(app)
         self.commands = Commands(app)
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
+        self.seen = SeenEvents()
+        self.chats = Chats(app.sessions)
+        self.messenger = Messenger(self.chats)
 
-    async def on_action(self, sender: Sender, action: Action, chat_id: str | None = None) -> Reply:
-        """A button press, already checked to come from the person the reply was for."""
-        match action:
-            case Vote(recommendation_id, value):
-                return await self.conversation.on_feedback(sender, recommendation_id, value)
-            case Correct(recommendation_id, group):
-                return await self.conversation.on_correction(
-                    sender, recommendation_id, group, chat_id
+    # Messages.
+
+    async def on_message(self, message: Message) -> Reply | None:
+        """The reply to one incoming message, its buttons filled in; None when nothing is to
+        be said (a re-delivery, a group message not meant for the bot, a flood)."""
+        sender, chat = message.sender, message.chat
+        if not self.seen.first_time(sender.platform, message.event_id):
+            log.info("%s event %s delivered again; handled once", sender.platform, message.event_id)
+            return None
+        if chat.is_group and not message.addressed:
+            return None
+        admission = self.admit(sender)
+        if admission is Admission.REFUSED_QUIETLY:
+            return None
+        if admission is Admission.REFUSED_TELL:
+            return self.finish(self.too_fast(sender), sender)
+        await self.chats.note(chat)
+        return self.finish(await self._answer(message), sender, message.text or "")
+
+    async def _answer(self, message: Message) -> Reply:
+        sender, chat, conversation = message.sender, message.chat, self.conversation
+        if message.command is not None:
+            name, args = message.command
+            return await self.commands.run(sender, name, args, chat)
+        media = message.media
+        if media is None:
+            if message.text and message.text.strip():
+                return await conversation.on_text(sender, message.text, chat.chat_id)
+            return Reply(self.say(sender, "unsupported_message"), ok=False)
+        if media.kind == "sticker":
+            return await conversation.on_sticker(sender, media.emoji, chat.chat_id)
+        kind = (
+            media.kind
+            if media.kind != "document"
+            else document_kind(media.media_type, media.filename)
+        )
+        if kind is None:
+            name = media.filename or media.media_type or ""
+            return conversation.unsupported_document(sender, name)
+        data = await self._fetch(message, kind)
+        if isinstance(data, Reply):
+            return data
+        caption = message.text
+        if media.kind == "document":
+            return await conversation.on_document(
+                sender, data, media.media_type, media.filename, caption, chat.chat_id
+            )
+        if kind == "photo":
+            return await conversation.on_photo(sender, data, caption, chat.chat_id)
+        return await conversation.on_voice(sender, data, caption, chat.chat_id)
+
+    async def _fetch(self, message: Message, kind: str) -> bytes | Reply:
+        """The attachment's bytes, or a reply saying why they cannot be read. A file over the
+        limit is refused from its announced size, before a byte is fetched."""
+        media, sender = message.media, message.sender
+        assert media is not None
+        limit = file_limit(self.app.settings, sender.platform, kind)
+        try:
+            if media.size is not None and media.size > limit:
+                raise FileTooBigError(media.size, limit)
+            if media.fetch is None:
+                raise FetchError("the platform gave no way to fetch the file")
+            data = await media.fetch(limit)
+            if len(data) > limit:
+                raise FileTooBigError(len(data), limit)
+            return data
+        except FileTooBigError as error:
+            shown = f"{error.limit / MB:.0f}"
+            if error.size is None:
+                return Reply(self.say(sender, "file_too_big_unknown", limit=shown), ok=False)
+            size = f"{error.size / MB:.1f}"
+            return Reply(self.say(sender, "file_too_big", size=size, limit=shown), ok=False)
+        except FetchError as error:
+            log.warning("could not fetch a file on %s: %s", sender.platform, error)
+            return Reply(self.say(sender, "download_failed"), ok=False)
+
+    # Button presses.
+
+    async def on_press(self, press: Press) -> PressOutcome:
+        """What a button press changes. Data moodtune did not make, or made for someone
+        else's reply, is refused with a short notice and changes nothing."""
+        sender = press.sender
+        if not self.seen.first_time(sender.platform, press.event_id):
+            log.info("%s press %s delivered again; handled once", sender.platform, press.event_id)
+            return PressOutcome()
+        try:
+            pressed = decode(press.data, limits_of(sender.platform).button_bytes)
+        except ButtonDataError as error:
+            log.info("refused a button press on %s: %s", sender.platform, error)
+            return PressOutcome(notice=self.say(sender, "button_expired"))
+        if pressed.owner != sender.user_id:
+            return PressOutcome(notice=self.say(sender, "not_yours"), alert=True)
+        language = self.conversation.language(sender)
+        match pressed.action:
+            case ShowGroups(offer):
+                return PressOutcome(
+                    buttons=with_groups(press.buttons, sender.user_id, offer, language)
                 )
+            case Vote(offer, value):
+                reply = await self.conversation.on_feedback(sender, offer, value)
+                changed = with_vote(press.buttons, offer, value) if reply.ok else None
+                return PressOutcome(notice=reply.text, buttons=changed)
+            case Correct(offer, group):
+                reply = await self.conversation.on_correction(
+                    sender, offer, group, press.chat.chat_id
+                )
+                if not reply.ok:
+                    return PressOutcome(notice=reply.text)
+                follow_up = self.finish(reply, sender)
+                return PressOutcome(buttons=without_corrections(press.buttons), follow_up=follow_up)
             case Forget():
-                return await self.commands.on_forget(sender, action)
+                reply = await self.commands.on_forget(sender, pressed.action)
+                return PressOutcome(buttons=(), text=reply.text)
+        raise AssertionError(f"unhandled action {pressed.action!r}")
+
+    # What every reply goes through.
+
+    def finish(self, reply: Reply, sender: Sender, text: str = "") -> Reply:
+        """The reply with its buttons, owned by `sender` (only they may press them)."""
+        language = self.conversation.language(sender, text)
+        return dataclasses.replace(reply, buttons=keyboard_for(reply, sender.user_id, language))
+
+    async def send(self, chat: Chat, reply: Reply, owner: Sender) -> bool:
+        """A message the bot starts in `chat` (buttons owned by `owner`); whether it arrived."""
+        delivery = await self.messenger.send(chat, self.finish(reply, owner))
+        return delivery is Delivery.DELIVERED
 
     def admit(self, sender: Sender) -> Admission:
         """Whether to handle this person's next message (see PersonRateLimit)."""

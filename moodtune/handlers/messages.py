@@ -15,8 +15,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这个心情下暂时没有更多的歌了，稍后再试吧。",
     },
     "tracks_header": {"en": "Tracks for you:", "zh": "给你的歌："},
-    "vote_up": {"en": "Noted 👍: more like this.", "zh": "记下了 👍：会多推荐这样的歌。"},
-    "vote_down": {"en": "Noted 👎: I won't offer it again.", "zh": "记下了 👎：不会再推荐它。"},
+    "vote_up": {
+        "en": "Noted 👍 “{title}”: more like this.",
+        "zh": "记下了 👍《{title}》：会多推荐这样的歌。",
+    },
+    "vote_down": {
+        "en": "Noted 👎 “{title}”: I won't offer it again.",
+        "zh": "记下了 👎《{title}》：不会再推荐它。",
+    },
     "vote_unknown": {
         "en": "I can't find that track among the ones I offered you.",
         "zh": "在推荐给你的歌里找不到这首。",

@@ -62,10 +62,12 @@ class Attachment:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A button under a reply (e.g. confirm /forget); adapters send its action back."""
+    """A button under a reply (e.g. confirm /forget); `keys` are words that choose it where
+    people type instead of pressing (the terminal, the web chat): "yes", "no"."""
 
     label: str
     action: Action
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class Button:
 
     label: str
     data: str
+    keys: tuple[str, ...] = ()  # typed words that press it (lower case), see Choice
 
 
 Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons, top to bottom

@@ -1,10 +1,13 @@
 """Everyone's thumbs, in memory: the global prior the re-ranker asks about each reply's
 candidates. A track's thumbs are read from the database the first time it is a candidate
-and re-read after each vote on it, so a reply costs no query once the bot is warm."""
+and re-read after each vote on it here, so a reply costs no query once the bot is warm.
+What another process sharing the database stored shows within `max_age` seconds: after
+that, every track is read afresh the next time it is a candidate."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -15,16 +18,21 @@ from moodtune.storage import thumbs
 
 
 class Crowd:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_age: float = 300.0) -> None:
         self.sessions = sessions
         self.prior = GlobalPrior()
+        self.max_age = max_age
         self._known: set[int] = set()
+        self._known_since = time.monotonic()
         # Loads and re-reads one at a time, so a vote re-read while its track loads is
         # never counted twice; replies whose tracks are all known never wait for it.
         self._lock = asyncio.Lock()
 
     async def prior_for(self, track_ids: Sequence[int]) -> GlobalPrior:
         """The prior, with every one of these tracks' thumbs in it."""
+        if time.monotonic() - self._known_since > self.max_age:
+            self._known.clear()  # read afresh: another process may have stored thumbs
+            self._known_since = time.monotonic()
         if not self._known.issuperset(track_ids):
             async with self._lock:
                 missing = [t for t in track_ids if t not in self._known]

@@ -3,7 +3,8 @@
 A person's state (recent moods, thumbs, the repeat window; recommender/person_state.py)
 is read once, on their first message, and then kept current by the bot itself: what a
 message stores goes to the database (through the BatchWriter, before the reply) and into
-the state alike. Votes, /mode and /forget update or drop it. Only
+the state alike. Votes, /mode and /forget go through here too, and change the database
+and memory together: this class is the one owner of a person's state. Only
 `person_cache_size` people are kept (the least recently seen go first), and a state older
 than `person_cache_seconds` is read afresh, so a second process writing to the same
 database is seen within that time.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,7 +38,7 @@ class People:
         self.sessions = sessions
         self.settings = settings
         self.writer = BatchWriter(sessions)
-        self.crowd = Crowd(sessions)
+        self.crowd = Crowd(sessions, settings.person_cache_seconds)
         self._states: OrderedDict[Key, PersonState] = OrderedDict()
         self._loading: dict[Key, asyncio.Task[PersonState]] = {}
 
@@ -110,31 +111,64 @@ class People:
             else:
                 del self._states[oldest]
 
-    async def forgot(self, platform: str, user_id: str | int, rated: Iterable[int]) -> None:
-        """After /forget: nothing of theirs in memory, their thumbs gone from the crowd's."""
-        key = _key(platform, user_id)
-        self._states.pop(key, None)
-        self._loading.pop(key, None)  # a read under way keeps what it found out of memory
-        await self.crowd.reread(set(rated))
-
     def drop_state(self, state: PersonState) -> None:
         """Memory may differ from the database (a write failed): read it afresh next time."""
         for key, kept in list(self._states.items()):
             if kept is state:
                 del self._states[key]
 
-    def set_mode(self, platform: str, user_id: str | int, mode: str) -> None:
+    async def vote(
+        self, platform: str, user_id: str | int, recommendation_id: int, value: int
+    ) -> int:
+        """Store a 👍 (+1) or 👎 (−1) on an offer and bring memory up to date: their taste,
+        and everyone's thumbs on the track. The track's id; FeedbackError when the offer is
+        unknown or was made for someone else. A second press of the same thumb changes
+        nothing; the other thumb changes the vote."""
+        async with self.sessions() as session, session.begin():
+            person = await persons.get(session, platform, user_id)
+            if person is None:
+                raise feedback.FeedbackError("no person, so no offers to vote on")
+            track_id = (await feedback.vote(session, person.id, recommendation_id, value)).track_id
+            votes = await feedback.votes(session, person.id)
+        state = self._states.get(_key(platform, user_id))
+        if state is not None:
+            state.set_votes(votes)
+        await self.crowd.reread({track_id})
+        return track_id
+
+    async def mode(
+        self,
+        platform: str,
+        user_id: str | int,
+        wanted: str | None = None,
+        display_name: str = "",
+        language: str | None = None,
+    ) -> str:
+        """Their mode, after setting it to `wanted` when given (stored and in memory)."""
+        async with self.sessions() as session, session.begin():
+            person = await persons.get_or_create(session, platform, user_id, display_name, language)
+            if wanted is not None and wanted != person.mode:
+                await persons.set_mode(session, person.id, wanted)
+            mode = person.mode
         state = self._states.get(_key(platform, user_id))
         if state is not None:
             state.mode = mode
+        return mode
 
-    async def voted(self, platform: str, user_id: str | int, track_id: int) -> None:
-        """After a vote is stored: their taste and everyone's thumbs on the track, re-read."""
-        state = self._states.get(_key(platform, user_id))
-        if state is not None:
-            async with self.sessions() as session:
-                state.set_votes(await feedback.votes(session, state.id))
-        await self.crowd.reread({track_id})
+    async def forget(self, platform: str, user_id: str | int) -> int | None:
+        """Erase every row about them, and every trace in memory (their state, their thumbs
+        in everyone's prior). How many rows went; None when nothing was stored."""
+        key = _key(platform, user_id)
+        self._states.pop(key, None)
+        self._loading.pop(key, None)  # a read under way keeps what it found out of memory
+        async with self.sessions() as session, session.begin():
+            person = await persons.get(session, platform, user_id)
+            if person is None:
+                return None
+            rated = {track for track, _ in await feedback.votes(session, person.id)}
+            rows = await persons.forget(session, person.id)
+        await self.crowd.reread(rated)
+        return rows
 
     async def close(self) -> None:
         await self.writer.close()

@@ -21,6 +21,7 @@ from moodtune.storage.types import UTCDateTime, Vector, utc_now
 
 MODES = ("match", "lift")
 PLATFORMS = ("telegram", "discord", "local", "web")
+CHAT_KINDS = ("private", "group")
 MOOD_KINDS = ("reading", "correction")
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -57,6 +58,30 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str | None] = mapped_column(String(16))
     mode: Mapped[str] = mapped_column(String(8), default="match", server_default="match")
+    created_at: Mapped[datetime] = _created()
+
+
+class Chat(Base):
+    """Where people talk to the bot: a private chat or a group, on one platform.
+
+    Moods and offers name their chat by its platform id (`chat_id`), so what was said in a
+    group can be told from what was said in private. `unreachable_since` is set when the
+    platform refused to deliver there (the person blocked the bot, the bot was removed);
+    the bot starts no conversation there until someone writes again.
+    """
+
+    __tablename__ = "chats"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_chat_id", name="uq_chats_platform_chat"),
+        CheckConstraint("kind IN ('private', 'group')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_chat_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created()
 
 

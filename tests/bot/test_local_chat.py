@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +81,59 @@ async def test_commands_and_forget_with_confirmation() -> None:
     assert "Done: I erased everything about you" in out
     assert out.rstrip().endswith("Use /mode match or /mode lift.")
     assert "I store nothing about you." in out  # the second /export, after forgetting
+
+
+async def test_photos_and_voice_notes_by_path_with_a_caption(tmp_path: Path) -> None:
+    from media_samples import astronaut_jpeg, spoken_note
+
+    photo = tmp_path / "me and you.jpg"
+    photo.write_bytes(astronaut_jpeg())
+    note = tmp_path / "note.ogg"
+    note.write_bytes(spoken_note("I am so happy today, everything is wonderful."))
+    out = await chat(f'/photo "{photo}" what a day', f"/voice {note}", "/photo nowhere.jpg",
+                     "/voice", f"/photo {tmp_path}")  # fmt: skip
+    assert out.count("Tracks for you:") == 2
+    assert "📝 words" in out and "🖼 photo" in out  # the caption was read with the photo
+    assert "There is no file at nowhere.jpg." in out
+    assert "Give a file: /voice PATH [caption]" in out
+    assert f"There is no file at {tmp_path}." in out
+
+
+async def test_votes_name_the_track_and_corrections_work() -> None:
+    out = await chat("I feel lonely and sad tonight", "+1", "1", "1")
+    first = offered_titles(out)[0]
+    assert f"Noted 👍 “{first}”" in out
+    assert "[1] 🙅 Not how I feel" in out
+    assert "[1] 😄 happiness" in out and "[7] 😮 surprise" in out
+    assert "Thanks for telling me: you feel happiness." in out
+    assert len(offered_titles(out)) == 10  # the correction answered with new tracks
+
+
+async def test_yes_and_no_answer_a_choice() -> None:
+    out = await chat("I feel calm", "/forget", "no", "/forget", "yes", "/export")
+    assert "Nothing was erased." in out
+    assert "Done: I erased everything about you" in out
+    assert out.rstrip().endswith("I store nothing about you.")
+
+
+async def test_a_long_paste_is_read_whole() -> None:
+    long = ("I feel calm and happy today. " * 150).strip()  # ~4,300 characters
+    out = await chat(long)
+    assert f"That message is {len(long):,} characters long; I read at most 4,000." in out
+
+
+def test_the_chat_as_a_person_types_it_through_a_pipe(tmp_path: Path) -> None:
+    """`printf '/photo PATH what a day\n/quit\n' | moodtune chat`, as a real process."""
+    from media_samples import astronaut_jpeg
+
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(astronaut_jpeg())
+    moodtune = Path(sys.executable).with_name("moodtune")
+    env = {**os.environ, "MOODTUNE_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(
+        [str(moodtune), "chat"], input=f"/photo {photo} what a day\n-1\n/quit\n", env=env,
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Tracks for you:" in done.stdout and "🖼 photo" in done.stdout
+    assert "Noted 👎" in done.stdout and "Traceback" not in done.stderr

@@ -75,11 +75,8 @@ async def _message(
 
 
 async def _vote(people: People, user: str, state: PersonState, rec_id: int, value: int) -> int:
-    """A thumb stored as the handler stores it, then People told; the track voted on."""
-    async with people.sessions() as session, session.begin():
-        track_id = (await feedback.vote(session, state.id, rec_id, value)).track_id
-    await people.voted("local", user, track_id)
-    return track_id
+    """A thumb stored through People, the one owner of a person's state; the track voted on."""
+    return await people.vote("local", user, rec_id, value)
 
 
 async def test_a_person_is_read_once(session_factory: Sessions) -> None:
@@ -136,9 +133,12 @@ async def test_mode_votes_and_forgetting_update_the_memory_and_the_crowd(
 ) -> None:
     people = People(session_factory, Settings())
     ann = await people.get("local", "ann")
-    people.set_mode("local", "ann", "lift")
-    people.set_mode("local", "nobody", "lift")  # not in memory: nothing to change
+    assert await people.mode("local", "ann", "lift") == "lift"
     assert ann.mode == "lift"
+    assert await people.mode("local", "ann") == "lift"  # asked, not changed
+    async with session_factory() as session:
+        stored = await persons.get(session, "local", "ann")
+        assert stored is not None and stored.mode == "lift"
     picked = await _message(people, ann, catalog)
     async with session_factory() as session:
         modes = await session.scalars(select(Recommendation.mode))
@@ -157,9 +157,8 @@ async def test_mode_votes_and_forgetting_update_the_memory_and_the_crowd(
     up, down = people.crowd.prior.counts([track], answered)
     assert up[0] > 0.99 and down[0] > 0.99
 
-    async with session_factory() as session, session.begin():
-        await persons.forget(session, ann.id)
-    await people.forgot("local", "ann", [track])
+    assert await people.forget("local", "ann") is not None
+    assert await people.forget("local", "ann") is None  # nothing left to erase
     up, down = people.crowd.prior.counts([track], answered)
     assert up[0] > 0.99 and down[0] == 0  # Ann's thumb is gone, Bo's stays
     again = await people.get("local", "ann")
@@ -167,7 +166,7 @@ async def test_mode_votes_and_forgetting_update_the_memory_and_the_crowd(
     assert (again.mode, again.moods, again.votes, list(again.recent)) == ("match", [], [], [])
 
 
-async def test_the_crowd_loads_a_track_once_and_re_reads_after_a_vote(
+async def test_the_crowd_loads_a_track_once_and_re_reads_after_a_vote_or_its_bound(
     session_factory: Sessions, catalog: CatalogIndex
 ) -> None:
     people = People(session_factory, Settings())
@@ -177,11 +176,17 @@ async def test_the_crowd_loads_a_track_once_and_re_reads_after_a_vote(
     with _statements(session_factory) as statements:
         await people.crowd.prior_for([track])
     assert statements == []  # loaded while ranking the message's candidates
-    async with session_factory() as session, session.begin():
+    async with session_factory() as session, session.begin():  # another process votes
         await feedback.vote(session, ann.id, rec_id, 1)
-    assert people.crowd.prior.counts([track], answered)[0][0] == 0  # not told yet
-    await people.voted("local", "ann", track)
+    await people.crowd.prior_for([track])
+    assert people.crowd.prior.counts([track], answered)[0][0] == 0  # not seen yet
+    people.crowd.max_age = 0.0  # the staleness bound has passed
+    await people.crowd.prior_for([track])
     assert people.crowd.prior.counts([track], answered)[0][0] > 0.99
+    people.crowd.max_age = 300.0
+    await people.vote("local", "ann", rec_id, -1)  # a vote here is seen at once
+    up, down = people.crowd.prior.counts([track], answered)
+    assert up[0] == 0 and down[0] > 0.99
 
 
 async def test_the_cache_keeps_the_most_recently_seen(session_factory: Sessions) -> None:
@@ -255,6 +260,6 @@ async def test_forgetting_during_a_first_read_keeps_nothing_in_memory(
     people = People(session_factory, Settings())
     reading_ann = asyncio.create_task(people.get("local", "ann"))
     await asyncio.sleep(0)  # the read has started
-    await people.forgot("local", "ann", rated=())
+    await people.forget("local", "ann")
     first = await reading_ann
     assert await people.get("local", "ann") is not first  # read afresh, not the old one

@@ -28,11 +28,26 @@ from moodtune.storage.models import Base, Person, Recommendation
 from moodtune.storage.types import VectorError, as_vector, vector_to_bytes, vectors_from_bytes
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
-TABLES = {"persons", "tracks", "recommendations", "feedback", "mood_readings"}
+TABLES = {"persons", "chats", "tracks", "recommendations", "feedback", "mood_readings"}
 
 
-def test_there_is_one_head_revision() -> None:
-    assert HEAD == "0002"
+def test_there_is_one_head_revision_and_it_is_the_newest() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    assert max(revision.revision for revision in script.walk_revisions()) == HEAD
+
+
+async def test_the_chats_migration_goes_down_and_up_again(sqlite_url: str) -> None:
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0004").down_revision
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(_alembic, "downgrade", before)
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await engine.dispose()
+    assert "chats" not in names and "persons" in names
+    upgrade(sqlite_url)
+    assert current_revision(sqlite_url) == HEAD
 
 
 def _alembic(connection: Connection, verb: str, revision: str) -> None:

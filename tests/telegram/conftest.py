@@ -1,36 +1,18 @@
 """The real python-telegram-bot Application against the fake Bot API, one per test module.
 
-Opening moodtune annotates the bundled catalog (seconds), so that happens once per test
-session into a template SQLite file; each module copies it, starts a fake server and an
-Application polling it, and shares them between its tests (each test uses its own people).
+Each module copies the session's catalog database (tests/conftest.py), starts a fake server
+and an Application polling it, and shares them between its tests (each test uses its own
+people).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from telegram_harness import Harness, start_harness, stop_harness, telegram_settings
-
-from moodtune.bot.app import App
-
-
-@pytest.fixture(scope="session")
-def catalog_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the bundled catalog annotated and loaded."""
-    data_dir = tmp_path_factory.mktemp("telegram-template")
-
-    async def build() -> None:
-        app = await App.open(telegram_settings(data_dir))
-        await app.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build()).result()
-    return data_dir / "moodtune.db"
+from telegram_harness import Harness, start_harness, stop_harness
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -150,9 +150,10 @@ class FakeBotApi:
 
     def push_text(self, user_id: int, text: str, **options: Any) -> int:
         content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
+        if text.startswith(("/", "@")):  # a command, or a mention of someone (the bot?)
+            kind = "bot_command" if text.startswith("/") else "mention"
             length = len(text.split()[0].encode("utf-16-le")) // 2
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            content["entities"] = [{"type": kind, "offset": 0, "length": length}]
         return self.push_message(user_id, **content, **options)
 
     def add_file(self, data: bytes, told_size: int | None = -1) -> tuple[str, int | None]:

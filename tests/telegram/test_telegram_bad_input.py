@@ -4,6 +4,7 @@ nothing lost, nothing crashes, and no one person or one photo stalls the others.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any
 
@@ -182,3 +183,33 @@ async def test_a_failure_inside_gets_an_apology_and_the_bot_carries_on(bot: Harn
     finally:
         await rename("mood_readings_away", "mood_readings")
     assert buttons(await ask(bot, 315, "I feel joyful"))
+
+
+async def test_a_press_with_another_platforms_data_is_refused(bot: Harness) -> None:
+    fake = bot.fake
+    reply = await ask(bot, 330, "I feel hopeful and calm")
+    offer = buttons(reply)[0]["callback_data"].split(":")[2]
+    snowflake = "1234567890123456789"  # a Discord user id, as a Discord button carries it
+    answer = await fake.answer_to(fake.push_callback(330, reply, f"v:{snowflake}:{offer}:u"))
+    assert "for the person I answered" in answer.params["text"]
+    web = "alice_01"  # the terminal's kind of owner
+    answer = await fake.answer_to(fake.push_callback(330, reply, f"v:{web}:{offer}:u"))
+    assert "for the person I answered" in answer.params["text"]
+
+
+async def test_channels_and_senderless_messages_are_refused_and_logged_once(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = bot.fake
+    channel = {"id": -100555, "type": "channel", "title": "News"}
+    post = {"date": 0, "chat": channel, "text": "I feel great"}
+    posts = [fake.push({"message": {**post, "message_id": 9000 + n}}) for n in range(3)]
+    in_group = {"id": -100556, "type": "group", "title": "A group"}
+    anonymous = fake.push({"message": {"message_id": 9100, "date": 0, "chat": in_group,
+                                       "text": "/start"}})  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="moodtune.bot.telegram.handlers"):
+        await fake.reply_to(fake.push_text(331, "I feel fine"))  # handled after those
+    assert not any(fake.replies_to(update) for update in [*posts, anonymous])
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals.count("refused a message from channel (logged once)") == 1
+    assert refusals.count("refused a message from no sender (logged once)") == 1

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from telegram_harness import Harness
 
-from moodtune.bot.telegram.callbacks import decode
 from moodtune.handlers.actions import Forget
+from moodtune.handlers.buttons import decode
 from moodtune.storage.models import Feedback, MoodReading, Person, Recommendation
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

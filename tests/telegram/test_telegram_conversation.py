@@ -8,12 +8,13 @@ import re
 from typing import Any
 
 import pytest
+from fake_bot_api import BOT
 from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import select
 from telegram_harness import Harness
 
-from moodtune.bot.telegram.callbacks import MAX_BYTES, decode
 from moodtune.handlers.actions import Correct, Vote
+from moodtune.handlers.buttons import MAX_BYTES, decode
 from moodtune.storage.models import Feedback, MoodReading, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -43,7 +44,7 @@ async def test_text_gets_the_mood_and_tracks_with_buttons(bot: Harness) -> None:
     assert all(len(b["callback_data"].encode()) <= MAX_BYTES for b in buttons(reply))
     votes = [p.action for p in presses if isinstance(p.action, Vote)]
     assert len(votes) == 10 and {v.value for v in votes} == {1, -1}
-    assert all(p.owner == 101 for p in presses)
+    assert all(p.owner == "101" for p in presses)
     assert button(reply, "🙅 Not how I feel")
 
 
@@ -51,9 +52,10 @@ async def test_a_text_reply_is_sent_as_reply_text_would_send_it(bot: Harness) ->
     """Quoting the message, as HTML without link previews, in the forum topic it came from
     (the reply skips PTB's parsing of Telegram's echo, not any of this)."""
     private = bot.fake.push_text(111, "I feel calm")
-    in_topic = bot.fake.push_text(
-        112, "so tired today", chat_id=-100777, is_topic_message=True, message_thread_id=9
-    )
+    in_topic = bot.fake.push_text(  # in a group: addressed to the bot by a mention
+        112, f"@{BOT['username']} so tired today", chat_id=-100777, is_topic_message=True,
+        message_thread_id=9,
+    )  # fmt: skip
     for update, thread in ((private, None), (in_topic, 9)):
         params = (await bot.fake.reply_to(update))["_params"]  # found by the message it quotes
         assert params["reply_parameters"]["allow_sending_without_reply"] is True

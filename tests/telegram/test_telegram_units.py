@@ -1,4 +1,4 @@
-"""The Telegram adapter's parts on their own: button data, rendering, retries, redaction."""
+"""The Telegram connector's parts on their own: rendering, retries, sizes, redaction."""
 
 from __future__ import annotations
 
@@ -6,82 +6,21 @@ import logging
 
 import numpy as np
 import pytest
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from moodtune.bot.redaction import REDACTED, redact_tokens
-from moodtune.bot.telegram.callbacks import (
-    MAX_BYTES,
-    CallbackDataError,
-    Press,
-    ShowGroups,
-    decode,
-    encode,
-)
 from moodtune.bot.telegram.delivery import ATTEMPTS, deliver, send_text, with_retries
-from moodtune.bot.telegram.handlers import SeenUpdates
-from moodtune.bot.telegram.media import FileTooBigError, check_size
-from moodtune.bot.telegram.render import (
-    fit,
-    keyboard,
-    reply_html,
-    reply_markup,
-    with_groups,
-    with_vote,
-    without_corrections,
-)
-from moodtune.emotion import GROUPS
-from moodtune.handlers.actions import ActionError, Correct, Forget, Vote
-from moodtune.handlers.replies import Choice, OfferedTrack, Reply
+from moodtune.bot.telegram.media import check_size
+from moodtune.bot.telegram.render import fit, keyboard_json, keyboard_of, markup_of, reply_html
+from moodtune.handlers.buttons import keyboard_for
+from moodtune.handlers.incoming import FileTooBigError
+from moodtune.handlers.replies import OfferedTrack, Reply
 from moodtune.recommender.tracks import TrackInfo
 
 pytestmark = pytest.mark.filterwarnings(  # RetryAfter warns about its future type
     "ignore::telegram.warnings.PTBDeprecationWarning"
 )
-BIGGEST_USER = 2**52  # Telegram user ids fit in 52 bits
-BIGGEST_OFFER = 2**31 - 1  # the database's integer keys
-
-
-@pytest.mark.parametrize(
-    "action",
-    [
-        Vote(BIGGEST_OFFER, 1),
-        Vote(7, -1),
-        ShowGroups(BIGGEST_OFFER),
-        *(Correct(BIGGEST_OFFER, group) for group in GROUPS),
-        Forget(True, 99_999_999_999),
-        Forget(False, 1_700_000_000),
-    ],
-)
-def test_button_data_round_trips_within_64_bytes(action: object) -> None:
-    data = encode(BIGGEST_USER, action)  # type: ignore[arg-type]
-    assert len(data.encode()) <= MAX_BYTES
-    assert decode(data) == Press(BIGGEST_USER, action)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        None, 42, "", "v", "v:1:2", "v:1:2:x", "v:-1:2:u", "v:1:0:u", "c:1:2:7", "c:1:0:3",
-        "n:1:0", "f:1:2:maybe", "v:1:2:u ", " v:1:2:u", "v:1:2:u\n", "x:1:2:u",
-        "v:1:" + "9" * 40 + ":u", "v:１:2:u", "v:1:2:u:extra", "c:1:2:sadness",
-        f"v:1:{2**31}:u", "n:1:99999999999",
-    ],
-)  # fmt: skip
-def test_forged_button_data_is_refused(data: object) -> None:
-    with pytest.raises(CallbackDataError):
-        decode(data)
-
-
-def test_impossible_actions_cannot_be_made() -> None:
-    with pytest.raises(ActionError):
-        Vote(3, 2)
-    with pytest.raises(ActionError):
-        Vote(3, True)
-    with pytest.raises(ActionError):
-        Correct(3, "bliss")
-    with pytest.raises(ActionError):
-        ShowGroups(0)
 
 
 def track(number: int, title: str = "Song", link: str = "https://example.org/s") -> OfferedTrack:
@@ -111,40 +50,23 @@ def test_fit_cuts_long_text_without_breaking_entities() -> None:
     assert len(reply_html(many)) <= 4000
 
 
-def test_buttons_under_a_reply_and_their_updates() -> None:
-    reply = Reply("mood", (track(1), track(2)))
-    markup = reply_markup(reply, 55, "en")
-    assert markup is not None
-    labels = [[b.text for b in row] for row in markup.inline_keyboard]
-    assert labels == [["👍 1", "👎 1"], ["👍 2", "👎 2"], ["🙅 Not how I feel"]]
-    voted = with_vote(markup, 101, -1)
-    assert [b.text for b in voted.inline_keyboard[0]] == ["👍 1", "👎 1 ✓"]
-    assert [b.text for b in with_vote(voted, 101, 1).inline_keyboard[0]] == ["👍 1 ✓", "👎 1"]
-    opened = with_groups(voted, 55, 101, "zh")
-    groups = [b.text for row in opened.inline_keyboard[2:] for b in row]
-    assert groups == ["😄 乐", "🥰 好", "😠 怒", "😢 哀", "😨 惧", "😒 恶", "😮 惊"]
-    closed = without_corrections(opened)
-    assert [[b.text for b in row] for row in closed.inline_keyboard] == [
-        ["👍 1", "👎 1 ✓"], ["👍 2", "👎 2"],
-    ]  # fmt: skip
-    assert reply_markup(Reply("no tracks"), 55, "en") is None
-    choices = Reply("sure?", choices=(Choice("Yes", Forget(True, 1)),))
-    only = reply_markup(choices, 55, "en")
-    assert isinstance(only, InlineKeyboardMarkup) and only.inline_keyboard[0][0].text == "Yes"
-
-
-def test_the_keyboard_as_json_is_what_the_bot_api_takes() -> None:
-    json_form = keyboard(Reply("mood", (track(1), track(2))), 55, "en")
+def test_the_cores_buttons_as_json_and_as_ptb_objects_and_back() -> None:
+    keyboard = keyboard_for(Reply("mood", (track(1), track(2))), "55", "en")
+    json_form = keyboard_json(keyboard)
     assert json_form is not None and set(json_form) == {"inline_keyboard"}
     rows = json_form["inline_keyboard"]
     assert [[b["text"] for b in row] for row in rows] == [
         ["👍 1", "👎 1"], ["👍 2", "👎 2"], ["🙅 Not how I feel"],
     ]  # fmt: skip
     assert all(set(b) == {"text", "callback_data"} for row in rows for b in row)
-    presses = [decode(b["callback_data"]) for row in rows for b in row]
-    assert {p.owner for p in presses} == {55}
-    assert [p.action for p in presses[:2]] == [Vote(101, 1), Vote(101, -1)]
-    assert keyboard(Reply("no tracks"), 55, "en") is None
+    markup = markup_of(keyboard)
+    assert isinstance(markup, InlineKeyboardMarkup)
+    assert keyboard_of(markup) == keyboard  # what a press hands back to the core
+    assert keyboard_json(()) is None and markup_of(()) is None and keyboard_of(None) == ()
+    with_link = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("site", url="https://example.org")], *markup.inline_keyboard]
+    )
+    assert keyboard_of(with_link) == keyboard  # buttons that are not the core's are left out
 
 
 def failing(*errors: Exception) -> tuple[list[int], object]:
@@ -183,13 +105,6 @@ def test_file_sizes_are_checked_before_download() -> None:
     check_size(10, 10)
     with pytest.raises(FileTooBigError, match=r"25\.0 MB; the limit is 20 MB"):
         check_size(25 * 1024 * 1024, 20 * 1024 * 1024)
-
-
-def test_seen_updates_remember_a_bounded_window() -> None:
-    seen = SeenUpdates(size=3)
-    assert [seen.first_time(i) for i in (1, 2, 1, 3, 4)] == [True, True, False, True, True]
-    assert seen.first_time(1)  # forgotten: only the last 3 are kept
-    assert not seen.first_time(4)
 
 
 def test_tokens_are_redacted_from_every_record(caplog: pytest.LogCaptureFixture) -> None:

@@ -319,7 +319,7 @@ async def test_100_messages_a_second_from_one_page(web: WebHarness) -> None:
 
 
 async def test_a_tab_closed_mid_reply(web: WebHarness, caplog: pytest.LogCaptureFixture) -> None:
-    chat = web.running.chat
+    chat = web.connector.chat
     before = chat.open_pages
     page = ScriptedPage(web)
     await page.open()

@@ -166,7 +166,7 @@ async def test_type_a_feeling_get_tracks_and_vote(tab: Tab) -> None:
     await expect(first.locator("a.title")).to_have_attribute("href", re.compile("^https://"))
     await first.locator("button.vote", has_text="👍").click()
     await expect(first.locator("button.vote.chosen")).to_have_text("👍 1 ✓")
-    await expect(tab.page.locator("#toast")).to_have_text("Noted 👍: more like this.")
+    await expect(tab.page.locator("#toast")).to_contain_text("Noted 👍")
     await tab.shot("tracks-and-vote")
     await first.locator("button.vote", has_text="👎").click()
     await expect(first.locator("button.vote.chosen")).to_have_text("👎 1 ✓")

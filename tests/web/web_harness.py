@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from yarl import URL
 
 from moodtune.bot.app import App
-from moodtune.bot.web import RunningWebChat, start_web_chat
+from moodtune.bot.web import WebConnector
 from moodtune.bot.web.identity import COOKIE
 from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
@@ -34,12 +34,12 @@ def web_settings(data_dir: Path, **overrides: Any) -> Settings:
 @dataclass
 class WebHarness:
     app: App
-    running: RunningWebChat
+    connector: WebConnector
     data_dir: Path
 
     @property
     def url(self) -> str:
-        return self.running.url
+        return self.connector.url
 
     @property
     def origin(self) -> str:
@@ -78,12 +78,13 @@ async def start_web(data_dir: Path, database: Path | None, **overrides: Any) -> 
         shutil.copyfile(database, data_dir / "moodtune.db")
     settings = web_settings(data_dir, **overrides)
     app = await App.open(settings)
-    running = await start_web_chat(settings, Handlers(app))
-    return WebHarness(app, running, data_dir)
+    connector = WebConnector(settings, Handlers(app))
+    await connector.start()
+    return WebHarness(app, connector, data_dir)
 
 
 async def stop_web(harness: WebHarness) -> None:
-    await harness.running.stop()
+    await harness.connector.stop()
     await harness.app.close()
 
 

@@ -4,6 +4,6 @@ the conversation core (moodtune.handlers), Replies rendered as Telegram messages
 python-telegram-bot is imported nowhere else in moodtune.
 """
 
-from moodtune.bot.telegram.application import ALLOWED_UPDATES, build_application, run_telegram
+from moodtune.bot.telegram.application import ALLOWED_UPDATES, build_application
 
-__all__ = ["ALLOWED_UPDATES", "build_application", "run_telegram"]
+__all__ = ["ALLOWED_UPDATES", "build_application"]

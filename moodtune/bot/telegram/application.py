@@ -9,19 +9,15 @@ The Bot API base URLs are settings, for people who run their own telegram-bot-ap
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 
-from moodtune.bot.event_loop import new_event_loop
-from moodtune.bot.redaction import configure_logging, redact_tokens
+from moodtune.bot.redaction import redact_tokens
 from moodtune.bot.telegram.delivery import EchoFreeBot, deliver
 from moodtune.bot.telegram.handlers import TelegramBot
 from moodtune.bot.telegram.http import AiohttpRequest
@@ -49,17 +45,21 @@ def _token(settings: Settings) -> str:
 
 
 def build_application(
-    settings: Settings, app: Services | None = None, *, rate_limit: bool = True
+    settings: Settings,
+    app: Services | None = None,
+    *,
+    rate_limit: bool = True,
+    handlers: Handlers | None = None,
 ) -> tuple[TelegramApplication, TelegramBot]:
-    """The python-telegram-bot Application, with moodtune's handlers registered.
-
-    With `app` None, the moodtune App (database, catalog, engines) is opened when the
-    Application starts and closed when it stops, on the Application's own event loop.
+    """The python-telegram-bot Application, with the conversation core (`handlers`, or one
+    made over `app`) behind it; `moodtune run` starts it (bot/telegram/connector.py).
     `rate_limit=False` turns off Telegram's flood limits (benchmarks against a fake server).
     """
     token = _token(settings)
     redact_tokens(token)
-    bot = TelegramBot(Handlers(app) if app is not None else None)
+    if handlers is None and app is not None:
+        handlers = Handlers(app)
+    bot = TelegramBot(handlers)
     api = EchoFreeBot(
         token,
         base_url=settings.telegram_base_url,
@@ -68,40 +68,9 @@ def build_application(
         get_updates_request=AiohttpRequest(),
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limit else None,
     )
-    lifecycle = _Lifecycle(settings, bot)
-    application = (
-        Application.builder()
-        .bot(api)
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(lifecycle.open)
-        .post_shutdown(lifecycle.close)
-        .build()
-    )
+    application = Application.builder().bot(api).concurrent_updates(CONCURRENT_UPDATES).build()
     bot.register(application)
     return application, bot
-
-
-class _Lifecycle:
-    """Opens the moodtune App when the Application starts (unless given one), shows the
-    commands in Telegram's menu, and closes the App it opened when the Application stops."""
-
-    def __init__(self, settings: Settings, bot: TelegramBot) -> None:
-        self.settings = settings
-        self.bot = bot
-        self.app: Any = None
-
-    async def open(self, application: TelegramApplication) -> None:
-        from moodtune.bot.app import App, freeze_startup_objects
-
-        if self.bot.attached is None:
-            self.app = await App.open(self.settings)
-            self.bot.attach(Handlers(self.app))
-        await set_command_menu(application)
-        freeze_startup_objects()
-
-    async def close(self, application: TelegramApplication) -> None:
-        if self.app is not None:
-            await self.app.close()
 
 
 async def set_command_menu(application: TelegramApplication) -> None:
@@ -122,39 +91,3 @@ def webhook_secret(settings: Settings) -> str:
             "MOODTUNE_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
         )
     return secret
-
-
-def run_telegram(settings: Settings) -> None:
-    """Run until interrupted: a webhook when MOODTUNE_TELEGRAM_WEBHOOK_URL is set, else polling."""
-    url = settings.telegram_webhook_url
-    secret = webhook_secret(settings) if url else None  # a bad setting fails before starting
-    configure_logging()
-    application, _ = build_application(settings)
-    asyncio.set_event_loop(new_event_loop())  # python-telegram-bot runs on the current loop
-    try:
-        if not url:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
-            return
-        application.run_webhook(
-            listen=settings.telegram_webhook_listen,
-            port=settings.telegram_webhook_port,
-            url_path=urlsplit(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-            close_loop=False,
-        )
-    except InvalidToken:
-        raise ConfigurationError(
-            "Telegram refused the bot token: check MOODTUNE_TELEGRAM_TOKEN (from @BotFather)"
-        ) from None
-    finally:
-        _close_connections(application)
-
-
-def _close_connections(application: TelegramApplication) -> None:
-    """Close the Bot API connections and the event loop. PTB closes the connections only
-    after a start, so a refused token would leave them open (and aiohttp complaining)."""
-    loop = asyncio.get_event_loop()
-    loop.run_until_complete(application.bot.shutdown())  # does nothing when already closed
-    loop.close()

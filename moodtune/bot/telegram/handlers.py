@@ -1,97 +1,89 @@
-"""python-telegram-bot callbacks: an update in, the platform-neutral handlers, a reply out.
+"""python-telegram-bot callbacks: a Telegram update in, a neutral Message or Press to the
+conversation core (moodtune.handlers.dispatch), what it returns rendered as Telegram
+messages, edits and callback answers out.
 
-Nothing here decides what to say; it fetches media into memory, guards against duplicate
-updates and floods, checks button presses, and renders Replies.
+Nothing here decides what to say or which buttons to show: it translates and renders.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
+from functools import partial
 from typing import Any
 
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
-    Message,
+    MessageEntity,
     ReplyParameters,
     Update,
     User,
 )
+from telegram import (
+    Chat as TelegramChat,
+)
+from telegram import (
+    Message as TelegramMessage,
+)
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
-from moodtune.bot.telegram.callbacks import CallbackDataError, ShowGroups, decode
 from moodtune.bot.telegram.delivery import deliver, reply_target, send_text
-from moodtune.bot.telegram.media import MB, FileTooBigError, download
+from moodtune.bot.telegram.media import download
 from moodtune.bot.telegram.render import (
     MAX_CAPTION,
     MAX_TEXT,
     fit,
-    keyboard,
+    keyboard_json,
+    keyboard_of,
+    markup_of,
     reply_html,
-    reply_markup,
-    with_groups,
-    with_vote,
-    without_corrections,
 )
-from moodtune.handlers.actions import Correct, Forget, Vote
 from moodtune.handlers.dispatch import Handlers
-from moodtune.handlers.documents import document_kind
-from moodtune.handlers.rate_limit import Admission
-from moodtune.handlers.replies import Reply, Sender
+from moodtune.handlers.incoming import Media, Message, Press, parse_command
+from moodtune.handlers.outbound import Delivery
+from moodtune.handlers.replies import Chat, PressOutcome, Reply, Sender
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-SEEN_UPDATES = 50_000  # update ids remembered to drop redeliveries
 ANSWER_CHARS = 200  # Telegram's limit for a callback answer's text
-
-
-class SeenUpdates:
-    """The last `size` update ids: Telegram may deliver an update again (webhook retries)."""
-
-    def __init__(self, size: int = SEEN_UPDATES) -> None:
-        self._order: deque[int] = deque()
-        self._ids: set[int] = set()
-        self._size = size
-
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._ids:
-            return False
-        self._ids.add(update_id)
-        self._order.append(update_id)
-        if len(self._order) > self._size:
-            self._ids.discard(self._order.popleft())
-        return True
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def sender_of(user: User) -> Sender:
     return Sender("telegram", str(user.id), user.full_name, user.language_code)
 
 
-def _chat_id(message: Message) -> str:
-    return str(message.chat_id)
+def chat_of(chat: TelegramChat) -> Chat | None:
+    """The neutral chat; None for a kind the bot does not talk in (channels)."""
+    if chat.type == ChatType.PRIVATE:
+        return Chat("telegram", str(chat.id), "private", chat.full_name or "")
+    if chat.type in GROUP_TYPES:
+        return Chat("telegram", str(chat.id), "group", chat.title or "")
+    return None
 
 
 class TelegramBot:
-    """The Telegram adapter's callbacks; `attach` the handlers once the app is open."""
+    """The Telegram connector's callbacks; `attach` the core once the app is open."""
+
+    platform = "telegram"
 
     def __init__(self, handlers: Handlers | None = None) -> None:
         self._handlers = handlers
-        self.seen = SeenUpdates()
+        self._refused_kinds: set[str] = set()
+        self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     def attach(self, handlers: Handlers) -> None:
         self._handlers = handlers
+        handlers.messenger.connect(self)
 
     @property
     def attached(self) -> Handlers | None:
@@ -104,146 +96,71 @@ class TelegramBot:
         return self._handlers
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.application = application
         new = filters.UpdateType.MESSAGE  # edits of old messages are not new feelings
-        application.add_handler(TypeHandler(Update, self.guard), group=-1)
         application.add_handlers(
-            [
-                MessageHandler(new & filters.COMMAND, self.on_command),
-                MessageHandler(new & filters.TEXT, self.on_text),
-                MessageHandler(new & filters.PHOTO, self.on_photo),
-                MessageHandler(new & (filters.VOICE | filters.AUDIO), self.on_voice),
-                MessageHandler(new & filters.Sticker.ALL, self.on_sticker),
-                MessageHandler(new & filters.Document.ALL, self.on_document),
-                MessageHandler(new, self.on_other),
-                CallbackQueryHandler(self.on_button),
-            ]
+            [MessageHandler(new, self.on_message), CallbackQueryHandler(self.on_button)]
         )
         application.add_error_handler(self.on_error)
-
-    # Before anything else: each update once, and no one person flooding the bot.
-
-    async def guard(self, update: Update, context: Context) -> None:
-        if not self.seen.first_time(update.update_id):
-            log.info("update %d delivered again; handled once", update.update_id)
-            raise ApplicationHandlerStop
-        message = update.message
-        if message is None or message.from_user is None:
-            return
-        sender = sender_of(message.from_user)
-        admission = self.handlers.admit(sender)
-        if admission is Admission.REFUSED_TELL:
-            await self._reply(message, sender, self.handlers.too_fast(sender))
-        if admission is not Admission.ALLOWED:
-            raise ApplicationHandlerStop
+        if self._handlers is not None:
+            self._handlers.messenger.connect(self)
 
     # Messages.
 
-    async def on_text(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        reply = await self.handlers.conversation.on_text(
-            sender, message.text or "", _chat_id(message)
-        )
-        await self._reply(message, sender, reply)
-
-    async def on_photo(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        largest = message.photo[-1]
-        limit = self.handlers.app.settings.max_photo_bytes
-        data = await self._fetch(message, sender, largest.file_id, largest.file_size, limit)
-        if data is not None:
-            reply = await self.handlers.conversation.on_photo(
-                sender, data, message.caption, _chat_id(message)
-            )
-            await self._reply(message, sender, reply)
-
-    async def on_voice(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        sound = message.voice or message.audio
-        assert sound is not None  # the filter let only voice notes and audio through
-        limit = self.handlers.app.settings.max_voice_bytes
-        data = await self._fetch(message, sender, sound.file_id, sound.file_size, limit)
-        if data is not None:
-            reply = await self.handlers.conversation.on_voice(
-                sender, data, message.caption, _chat_id(message)
-            )
-            await self._reply(message, sender, reply)
-
-    async def on_sticker(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        emoji = message.sticker.emoji if message.sticker else None
-        reply = await self.handlers.conversation.on_sticker(sender, emoji, _chat_id(message))
-        await self._reply(message, sender, reply)
-
-    async def on_document(self, update: Update, context: Context) -> None:
-        """Photos and sound sent as files are read; anything else is refused unread."""
-        message, sender = _message(update)
-        document = message.document
-        assert document is not None
-        conversation = self.handlers.conversation
-        kind = document_kind(document.mime_type, document.file_name)
-        if kind is None:
-            name = document.file_name or document.mime_type or ""
-            await self._reply(message, sender, conversation.unsupported_document(sender, name))
+    async def on_message(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None:
             return
-        settings = self.handlers.app.settings
-        limit = settings.max_photo_bytes if kind == "photo" else settings.max_voice_bytes
-        data = await self._fetch(message, sender, document.file_id, document.file_size, limit)
-        if data is not None:
-            reply = await conversation.on_document(
-                sender, data, document.mime_type, document.file_name, message.caption,
-                _chat_id(message),
-            )  # fmt: skip
-            await self._reply(message, sender, reply)
+        incoming = self.translate(update.update_id, message, context.bot.username, context.bot.id)
+        if incoming is None:
+            return
+        reply = await self.handlers.on_message(incoming)
+        if reply is not None:
+            await self._reply(message, reply)
 
-    async def on_command(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        words = (message.text or "").split()
-        name, _, addressee = words[0].removeprefix("/").partition("@")
-        if addressee and addressee.lower() != (context.bot.username or "").lower():
-            return  # "/start@another_bot" in a group
-        reply = await self.handlers.commands.run(sender, name, words[1:])
-        await self._reply(message, sender, reply)
+    def translate(
+        self, update_id: int, message: TelegramMessage, bot_username: str | None, bot_id: int
+    ) -> Message | None:
+        """The neutral message; None (logged once per kind) for one without a sender or in
+        a chat the bot does not talk in."""
+        chat = chat_of(message.chat)
+        if message.from_user is None or chat is None:
+            self._refuse(f"a message from {'no sender' if chat else message.chat.type}")
+            return None
+        text = message.text if message.text is not None else message.caption
+        command = parse_command(message.text, bot_username) if message.text else None
+        if message.text and message.text.startswith("/") and command is None:
+            return None  # "/start@another_bot": for another bot in the group
+        return Message(
+            event_id=str(update_id),
+            sender=sender_of(message.from_user),
+            chat=chat,
+            text=text,
+            media=_media(message),
+            addressed=chat.kind == "private"
+            or command is not None
+            or _mentions(message, bot_username)
+            or _replies_to(message, bot_id),
+            command=command,
+        )
 
-    async def on_other(self, update: Update, context: Context) -> None:
-        message, sender = _message(update)
-        if message.chat.type != ChatType.PRIVATE:
-            return  # service messages in groups (joins, pins...) need no answer
-        text = self.handlers.say(sender, "unsupported_message")
-        await self._reply(message, sender, Reply(text, ok=False))
+    def _refuse(self, what: str) -> None:
+        if what not in self._refused_kinds:
+            self._refused_kinds.add(what)
+            log.warning("refused %s (logged once)", what)
 
-    async def _fetch(
-        self, message: Message, sender: Sender, file_id: str, size: int | None, limit: int
-    ) -> bytes | None:
-        """The file's bytes, or None after telling the person why they cannot be read."""
-        try:
-            return await download(message.get_bot(), file_id, size, limit)
-        except FileTooBigError as error:
-            limit = f"{error.limit / MB:.0f}"
-            if error.size is None:
-                text = self.handlers.say(sender, "file_too_big_unknown", limit=limit)
-            else:
-                size = f"{error.size / MB:.1f}"
-                text = self.handlers.say(sender, "file_too_big", size=size, limit=limit)
-        except TelegramError as error:
-            log.warning("could not download a file: %s", error)
-            text = self.handlers.say(sender, "download_failed")
-        await self._reply(message, sender, Reply(text, ok=False))
-        return None
-
-    async def _reply(self, message: Message, sender: Sender, reply: Reply) -> None:
+    async def _reply(self, message: TelegramMessage, reply: Reply) -> None:
         """Answer `message`, always quoting it: updates are handled concurrently, so answers
         can arrive out of order (a photo takes longer than words), and in a group the quote
         says whom it answers."""
-        language = self.handlers.conversation.language(sender)
-        owner = int(sender.user_id)
         attachment = reply.attachment
         if attachment is None:
-            html, buttons = reply_html(reply), keyboard(reply, owner, language)
+            html, buttons = reply_html(reply), keyboard_json(reply.buttons)
             target = reply_target(message)  # quotes it
             await deliver(lambda: send_text(message.get_bot(), target, html, buttons), "reply")
             return
         quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-        markup = reply_markup(reply, owner, language)
+        markup = markup_of(reply.buttons)
         caption = reply_html(reply, MAX_CAPTION)
         if attachment.is_image:
             await deliver(
@@ -262,58 +179,70 @@ class TelegramBot:
             "export",
         )  # fmt: skip
 
+    # Messages the bot starts (check-ins): the outbound interface.
+
+    async def send(self, chat: Chat, reply: Reply) -> Delivery:
+        if self.application is None:
+            return Delivery.FAILED
+        bot = self.application.bot
+        try:
+            if reply.attachment is not None and reply.attachment.is_image:
+                await bot.send_photo(
+                    int(chat.chat_id), reply.attachment.data,
+                    caption=reply_html(reply, MAX_CAPTION), parse_mode=ParseMode.HTML,
+                    reply_markup=markup_of(reply.buttons),
+                )  # fmt: skip
+            else:
+                target = {"chat_id": int(chat.chat_id)}
+                await send_text(bot, target, reply_html(reply), keyboard_json(reply.buttons))
+        except Forbidden as error:  # blocked by the person, or removed from the group
+            log.info("Telegram refused a message to a chat: %s", error)
+            return Delivery.UNREACHABLE
+        except TelegramError as error:
+            if "chat not found" in str(error).lower():
+                return Delivery.UNREACHABLE
+            log.warning("a message the bot started was not delivered: %s", error)
+            return Delivery.FAILED
+        return Delivery.DELIVERED
+
     # Buttons.
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
+        message = query.message if isinstance(query.message, TelegramMessage) else None
+        chat = chat_of(message.chat) if message else None
         sender = sender_of(query.from_user)
-        try:
-            press = decode(query.data)
-        except CallbackDataError as error:
-            log.info("refused a button press: %s", error)
-            await _answer(query, self.handlers.say(sender, "button_expired"))
-            return
-        if press.owner != query.from_user.id:
-            await _answer(query, self.handlers.say(sender, "not_yours"), alert=True)
-            return
-        message = query.message if isinstance(query.message, Message) else None
-        markup = message.reply_markup if message else None
-        if isinstance(press.action, ShowGroups):
-            language = self.handlers.conversation.language(sender)
-            opened = with_groups(markup, press.owner, press.action.recommendation_id, language)
-            await _answer(query)
-            await _edit_markup(query, opened)
-            return
-        chat_id = str(message.chat_id) if message else None
-        reply = await self.handlers.on_action(sender, press.action, chat_id)
-        action = press.action
-        if isinstance(action, Vote):
-            await _answer(query, reply.text)
-            if reply.ok:
-                await _edit_markup(query, with_vote(markup, action.recommendation_id, action.value))
-        elif isinstance(action, Correct):
-            await _answer(query, None if reply.ok else reply.text)
-            if reply.ok:
-                await _edit_markup(query, without_corrections(markup))
-                await self._send(context, message, query.from_user.id, sender, reply)
-        elif isinstance(action, Forget):
-            await _answer(query)
-            answer = fit(reply.text, MAX_TEXT)
-            await deliver(
-                lambda: query.edit_message_text(answer, parse_mode=ParseMode.HTML), "forget answer"
-            )
+        press = Press(
+            event_id=str(update.update_id),
+            sender=sender,
+            chat=chat or Chat("telegram", sender.user_id),
+            data=query.data,
+            buttons=keyboard_of(message.reply_markup if message else None),
+        )
+        outcome = await self.handlers.on_press(press)
+        await self._show(query, message, outcome)
 
-    async def _send(
-        self, context: Context, near: Message | None, user_id: int, sender: Sender, reply: Reply
+    async def _show(
+        self, query: CallbackQuery, message: TelegramMessage | None, outcome: PressOutcome
     ) -> None:
-        """A new message (not a reply to one): into the chat of `near`, else to the person."""
-        target = {"chat_id": near.chat_id if near else user_id}
-        buttons = keyboard(reply, user_id, self.handlers.conversation.language(sender))
-        html = reply_html(reply)
-        await deliver(lambda: send_text(context.bot, target, html, buttons), "correction reply")
+        await _answer(query, outcome.notice, outcome.alert)
+        if outcome.text is not None:
+            text = fit(outcome.text, MAX_TEXT)
+            markup = markup_of(outcome.buttons or ())
+            edit = partial(query.edit_message_text, text, parse_mode=ParseMode.HTML,
+                           reply_markup=markup)  # fmt: skip
+            await deliver(edit, "edited answer")
+        elif outcome.buttons is not None and query.message is not None:
+            markup = markup_of(outcome.buttons) or InlineKeyboardMarkup([])
+            await deliver(lambda: query.edit_message_reply_markup(markup), "button update")
+        if outcome.follow_up is not None:
+            follow_up = outcome.follow_up
+            target = {"chat_id": message.chat_id if message else query.from_user.id}
+            html, buttons = reply_html(follow_up), keyboard_json(follow_up.buttons)
+            await deliver(lambda: send_text(query.get_bot(), target, html, buttons), "follow-up")
 
-    # Whatever escaped: logged (token redacted by telegram_logging), and an apology.
+    # Whatever escaped: logged (tokens redacted, see bot/redaction.py), and an apology.
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("an update failed", exc_info=context.error)
@@ -324,20 +253,50 @@ class TelegramBot:
         if update.callback_query:
             await _answer(update.callback_query, text)
         elif update.message:
-            await self._reply(update.message, sender, Reply(text, ok=False))
+            await self._reply(update.message, Reply(text, ok=False))
 
 
-def _message(update: Update) -> tuple[Message, Sender]:
-    message = update.message
-    assert message is not None and message.from_user is not None
-    return message, sender_of(message.from_user)
+def _media(message: TelegramMessage) -> Media | None:
+    bot = message.get_bot()
+
+    def fetcher(file_id: str, size: int | None) -> Any:
+        return lambda limit: download(bot, file_id, size, limit)
+
+    if message.photo:
+        largest = message.photo[-1]
+        return Media("photo", largest.file_size, fetcher(largest.file_id, largest.file_size))
+    sound = message.voice or message.audio
+    if sound is not None:
+        return Media("voice", sound.file_size, fetcher(sound.file_id, sound.file_size),
+                     media_type=sound.mime_type)  # fmt: skip
+    if message.document is not None:
+        document = message.document
+        return Media(
+            "document", document.file_size, fetcher(document.file_id, document.file_size),
+            media_type=document.mime_type, filename=document.file_name,
+        )  # fmt: skip
+    if message.sticker is not None:
+        return Media("sticker", emoji=message.sticker.emoji)
+    return None
+
+
+def _mentions(message: TelegramMessage, bot_username: str | None) -> bool:
+    if not bot_username:
+        return False
+    wanted = f"@{bot_username}".lower()
+    entities = message.parse_entities([MessageEntity.MENTION]) or message.parse_caption_entities(
+        [MessageEntity.MENTION]
+    )
+    return any(text.lower() == wanted for text in entities.values())
+
+
+def _replies_to(message: TelegramMessage, bot_id: int) -> bool:
+    original = message.reply_to_message
+    return (
+        original is not None and original.from_user is not None and original.from_user.id == bot_id
+    )
 
 
 async def _answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
     shown = text[: ANSWER_CHARS - 1] + "…" if text and len(text) > ANSWER_CHARS else text
     await deliver(lambda: query.answer(shown, show_alert=alert), "button answer")
-
-
-async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
-    if query.message is not None:
-        await deliver(lambda: query.edit_message_reply_markup(markup), "button update")

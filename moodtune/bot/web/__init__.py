@@ -5,6 +5,6 @@ conversation is moodtune.handlers'.
     moodtune run    # with no platform token: http://127.0.0.1:8080/
 """
 
-from moodtune.bot.web.run import RunningWebChat, run_web, start_web_chat, web_chat_beside
+from moodtune.bot.web.connector import WebConnector
 
-__all__ = ["RunningWebChat", "run_web", "start_web_chat", "web_chat_beside"]
+__all__ = ["WebConnector"]

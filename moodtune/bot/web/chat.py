@@ -11,7 +11,6 @@ from typing import Any
 
 from aiohttp import web
 
-from moodtune.bot.web.bridge import CoreBridge
 from moodtune.bot.web.protocol import PressFrame, TextFrame
 from moodtune.bot.web.render import View, outcome_view, reply_view
 from moodtune.bot.web.uploads import Upload
@@ -44,7 +43,6 @@ class WebChat:
     def __init__(self, handlers: Handlers) -> None:
         self.handlers = handlers
         self.settings = handlers.app.settings
-        self.core = CoreBridge(handlers)
         self.presses = PersonRateLimit(PRESSES_PER_MINUTE)
         self._pages: dict[str, dict[web.WebSocketResponse, Sender]] = {}
         self.open_pages = 0
@@ -99,12 +97,14 @@ class WebChat:
         message = Message(
             self._event(sender, frame.id), sender, self.chat(sender), frame.text, command=command
         )
-        return self._reply_frame(frame.id, await self.core.on_message(message), sender, frame.text)
+        return self._reply_frame(
+            frame.id, await self.handlers.on_message(message), sender, frame.text
+        )
 
     async def on_upload(self, sender: Sender, upload: Upload) -> View:
         event = self._event(sender, upload.id)
         message = Message(event, sender, self.chat(sender), upload.caption, upload.media)
-        reply = await self.core.on_message(message)
+        reply = await self.handlers.on_message(message)
         return self._reply_frame(upload.id, reply, sender, upload.caption or "")
 
     async def on_press(self, sender: Sender, frame: PressFrame) -> View:
@@ -113,7 +113,7 @@ class WebChat:
         press = Press(
             self._event(sender, frame.id), sender, self.chat(sender), frame.data, frame.buttons
         )
-        outcome = await self.core.on_press(press)
+        outcome = await self.handlers.on_press(press)
         language = self.handlers.conversation.language(sender)
         return {"type": "outcome", "to": frame.id, "outcome": outcome_view(outcome, language)}
 

@@ -6,7 +6,8 @@ Frames are JSON objects, one per WebSocket text message:
     {"type": "press", "id": ID, "data": DATA, "buttons": ROWS}    a button under a reply
 
 ID is the page's id for the message (letters, digits, _ and -); ROWS are the buttons the
-pressed reply shows now, as the server sent them: [[{"label": ..., "data": ...}, ...], ...].
+pressed reply shows now, as the server sent them:
+[[{"label": ..., "data": ..., "keys": [...]}, ...], ...].
 Files do not travel here but as an HTTP upload (moodtune.bot.web.uploads).
 """
 
@@ -24,6 +25,7 @@ MAX_ROWS = 16
 MAX_BUTTONS_PER_ROW = 8
 MAX_LABEL_CHARS = 80
 MAX_DATA_CHARS = 100
+MAX_KEYS = 8  # words that press a button where people type (see Button.keys)
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -93,9 +95,15 @@ def _row(row: Any) -> tuple[Button, ...]:
 def _button(button: Any) -> Button:
     if not isinstance(button, dict):
         raise FrameError("a button is an object")
-    label, data = button.get("label"), button.get("data")
+    label, data, keys = button.get("label"), button.get("data"), button.get("keys", [])
     if not isinstance(label, str) or not isinstance(data, str):
         raise FrameError("a button has a label and data")
     if len(label) > MAX_LABEL_CHARS or len(data) > MAX_DATA_CHARS:
         raise FrameError("a button's label or data is too long")
-    return Button(label, data)
+    if (
+        not isinstance(keys, list)
+        or len(keys) > MAX_KEYS
+        or not all(isinstance(key, str) and len(key) <= MAX_LABEL_CHARS for key in keys)
+    ):
+        raise FrameError("a button's keys are a few short words")
+    return Button(label, data, tuple(keys))

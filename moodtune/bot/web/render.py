@@ -69,7 +69,9 @@ def buttons_view(keyboard: Keyboard) -> View:
                 below.append(_button(button))
         if below:
             rows.append(below)
-    raw = [[{"label": b.label, "data": b.data} for b in row] for row in keyboard]
+    raw = [
+        [{"label": b.label, "data": b.data, "keys": list(b.keys)} for b in row] for row in keyboard
+    ]
     return {"keyboard": raw, "by_offer": by_offer, "rows": rows}
 
 

@@ -1,4 +1,4 @@
-"""Real media for the Telegram tests: sample photos, espeak-ng speech as OGG/Opus."""
+"""Real media for the conversation and connector tests: sample photos, espeak-ng speech."""
 
 from __future__ import annotations
 

@@ -1,0 +1,81 @@
+"""`moodtune run`: one process, one App, every configured connector.
+
+Telegram starts when MOODTUNE_TELEGRAM_TOKEN is set, Discord when MOODTUNE_DISCORD_TOKEN is
+(both may be); they share the App (database, catalog, engines, people in memory) and the
+conversation core. With no platform configured, the local chat starts instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from typing import Protocol
+
+from moodtune.bot.app import App, freeze_startup_objects
+from moodtune.config import Settings
+from moodtune.handlers.dispatch import Handlers
+
+log = logging.getLogger(__name__)
+
+
+class Connector(Protocol):
+    """A platform's connection, started once the App is open and stopped before it closes."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+ConnectorFactory = Callable[[Settings, Handlers], Connector]
+
+
+def configured(settings: Settings) -> list[ConnectorFactory]:
+    """The connectors the settings ask for, in start order."""
+    factories: list[ConnectorFactory] = []
+    if settings.telegram_token is not None:
+        from moodtune.bot.telegram.connector import TelegramConnector
+
+        factories.append(TelegramConnector)
+    return factories
+
+
+async def serve(
+    settings: Settings, factories: list[ConnectorFactory], stop: asyncio.Event | None = None
+) -> None:
+    """Open the App, start each connector, run until `stop` is set (SIGINT / SIGTERM by
+    default), then stop them in reverse order and close the App."""
+    stop = stop or _stop_on_signals()
+    app = await App.open(settings)
+    handlers = Handlers(app)
+    started: list[Connector] = []
+    try:
+        for factory in factories:
+            connector = factory(settings, handlers)
+            await connector.start()
+            started.append(connector)
+            log.info("%s connector started", connector.name)
+        freeze_startup_objects()
+        await stop.wait()
+    finally:
+        for connector in reversed(started):
+            try:
+                await connector.stop()
+            except Exception:  # the others still stop, and the App still closes
+                log.exception("%s connector did not stop cleanly", connector.name)
+        await app.close()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            # Windows' event loops cannot: Ctrl-C still interrupts there.
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(getattr(signal, name), stop.set)
+    return stop

@@ -1,0 +1,73 @@
+"""Chats: remembered on first sight (private or group, title), and whether the platform
+still delivers there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from moodtune.storage.models import CHAT_KINDS, PLATFORMS, Chat
+
+MAX_CHAT_ID = 128
+MAX_TITLE = 200
+
+
+class ChatError(ValueError):
+    """An unknown platform or chat kind, or an unusable chat id."""
+
+
+def check_chat(platform: str, chat_id: str | int, kind: str) -> str:
+    if platform not in PLATFORMS:
+        raise ChatError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+    if kind not in CHAT_KINDS:
+        raise ChatError(f"unknown chat kind {kind!r}; expected one of {', '.join(CHAT_KINDS)}")
+    text = str(chat_id).strip()
+    if not text or len(text) > MAX_CHAT_ID:
+        raise ChatError(f"a chat id must have 1 to {MAX_CHAT_ID} characters, got {len(text)}")
+    return text
+
+
+async def remember(
+    session: AsyncSession, platform: str, chat_id: str | int, kind: str, title: str = ""
+) -> Chat:
+    """The chat, created on first sight; a new title or kind (a group upgraded to a
+    supergroup stays a group) is saved, and a chat someone writes in is reachable again."""
+    key = check_chat(platform, chat_id, kind)
+    title = " ".join(title.split())[:MAX_TITLE]
+    connection = await session.connection()
+    insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    statement = (
+        insert(Chat)
+        .values(platform=platform, platform_chat_id=key, kind=kind, title=title)
+        .on_conflict_do_nothing(index_elements=["platform", "platform_chat_id"])
+    )
+    await session.execute(statement)
+    chat = await get(session, platform, key)
+    if chat is None:  # deleted between the insert and the read: take it as new again
+        raise ChatError(f"{platform} chat {key} vanished while being remembered")
+    if (chat.kind, chat.title, chat.unreachable_since) != (kind, title or chat.title, None):
+        chat.kind, chat.title, chat.unreachable_since = kind, title or chat.title, None
+        await session.flush()
+    return chat
+
+
+async def get(session: AsyncSession, platform: str, chat_id: str | int) -> Chat | None:
+    query = select(Chat).where(Chat.platform == platform, Chat.platform_chat_id == str(chat_id))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def mark_unreachable(
+    session: AsyncSession, platform: str, chat_id: str | int, when: datetime
+) -> bool:
+    """The platform will not deliver there; False when the chat is unknown."""
+    statement = (
+        update(Chat)
+        .where(Chat.platform == platform, Chat.platform_chat_id == str(chat_id))
+        .values(unreachable_since=when)
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)
