@@ -10,6 +10,8 @@ import pytest
 from media_samples import astronaut_jpeg, spoken_note
 from web_harness import ScriptedPage, WebHarness
 
+from moodtune.handlers.replies import Chat, Reply, Sender
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
@@ -142,3 +144,22 @@ async def test_mode_and_help_commands(web: WebHarness) -> None:
         assert "/forget" in (await page.reply("/help"))["text"]
         unknown = await page.reply("/dance")
         assert not unknown["ok"] and "/dance" in unknown["text"]
+
+
+async def test_the_bot_writes_first_to_every_open_page_of_the_person(web: WebHarness) -> None:
+    handlers = web.connector.handlers
+    async with ScriptedPage(web) as page:
+        await page.reply("I feel calm")
+        chat, person = Chat("web", page.person), Sender("web", page.person)
+        assert page.socket is not None
+        second_tab = await page.session.ws_connect(web.url + "ws", origin=web.origin)
+        await second_tab.receive()  # its hello
+        asked = Reply("How are you feeling today? <b>Tell me</b>")
+        assert await handlers.send(chat, asked, person)
+        for frame in (await page.frame(), json.loads((await second_tab.receive()).data)):
+            assert frame["type"] == "message"
+            assert frame["reply"]["text"] == "How are you feeling today? <b>Tell me</b>"
+        await second_tab.close()
+    # No page open: not delivered, to be tried again; a closed tab is not a blocked bot.
+    assert not await handlers.send(chat, Reply("How are you?"), person)
+    assert await handlers.chats.is_reachable(chat)

@@ -88,10 +88,21 @@ async def stop_web(harness: WebHarness) -> None:
     await harness.app.close()
 
 
+@dataclass(frozen=True)
+class Site:
+    """A web chat running elsewhere (another process), known by its URL."""
+
+    url: str
+
+    @property
+    def origin(self) -> str:
+        return self.url.rstrip("/")
+
+
 class ScriptedPage:
     """One browser, played by a script: its cookie jar, its WebSocket, its uploads."""
 
-    def __init__(self, harness: WebHarness, language: str = "en-US") -> None:
+    def __init__(self, harness: WebHarness | Site, language: str = "en-US") -> None:
         self.harness = harness
         self.language = language
         jar = aiohttp.CookieJar(unsafe=True)  # keep cookies from 127.0.0.1, as browsers do

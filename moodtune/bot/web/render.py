@@ -19,13 +19,13 @@ from moodtune.handlers.buttons import VOTED, action_of
 from moodtune.handlers.mood_text import EMOJI, confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import (
     Attachment,
-    Button,
     Keyboard,
     OfferedTrack,
     PressOutcome,
     Reply,
 )
 
+KINDS = {Vote: "vote", ShowGroups: "groups", Correct: "correct", Forget: "forget"}
 TOP_EMOTIONS = 3
 MIN_SHARE = 0.05
 LANGUAGES = ("en", "zh")
@@ -62,28 +62,23 @@ def buttons_view(keyboard: Keyboard) -> View:
     for row in keyboard:
         below = []
         for button in row:
-            action = action_of(button)
+            action = action_of(button)  # decoded once: a reply has a dozen buttons
+            view = {
+                "label": button.label,
+                "data": button.data,
+                "kind": KINDS.get(type(action), ""),
+                "chosen": button.label.endswith(VOTED),
+            }
             if isinstance(action, Vote):
-                by_offer.setdefault(str(action.recommendation_id), []).append(_button(button))
+                by_offer.setdefault(str(action.recommendation_id), []).append(view)
             else:
-                below.append(_button(button))
+                below.append(view)
         if below:
             rows.append(below)
     raw = [
         [{"label": b.label, "data": b.data, "keys": list(b.keys)} for b in row] for row in keyboard
     ]
     return {"keyboard": raw, "by_offer": by_offer, "rows": rows}
-
-
-def _button(button: Button) -> View:
-    action = action_of(button)
-    kinds = {Vote: "vote", ShowGroups: "groups", Correct: "correct", Forget: "forget"}
-    return {
-        "label": button.label,
-        "data": button.data,
-        "kind": kinds.get(type(action), ""),
-        "chosen": button.label.endswith(VOTED),
-    }
 
 
 def _mood(reading: Reading | None, language: str) -> View | None:

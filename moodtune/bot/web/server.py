@@ -119,7 +119,11 @@ class WebServer:
         if not self.guard.origin_allowed(request):
             log.info("refused a WebSocket from origin %r", request.headers.get("Origin"))
             return self._refused(request, "web_other_origin", 403)
-        page = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=HEARTBEAT_SECONDS)
+        # No per-message deflate: a reply is a few KB, and aiohttp compresses the bigger
+        # ones in a thread, a hand-off per reply for little gain.
+        page = web.WebSocketResponse(
+            max_msg_size=MAX_FRAME_BYTES, heartbeat=HEARTBEAT_SECONDS, compress=False
+        )
         await page.prepare(request)
         sender = self._sender(request)
         if sender is None:  # told over the socket: a browser cannot read a refused upgrade
