@@ -317,7 +317,8 @@
     const card = el("section", "mood");
     for (const bar of mood.bars) {
       const row = el("div", "bar");
-      const label = el("span", "bar-label", `${bar.emoji} ${bar.name}`);
+      const label = el("span", "bar-label");
+      label.append(el("span", "emoji", bar.emoji), ` ${bar.name}`);
       const track = el("span", "bar-track");
       const fill = el("span", "bar-fill");
       fill.style.width = `${Math.round(bar.share * 100)}%`;
