@@ -15,6 +15,7 @@ from media_samples import require, spoken_note
 from web_harness import ScriptedPage, WebHarness, start_web, stop_web
 from yarl import URL
 
+from moodtune.bot.web.chat import PRESSES_PER_MINUTE
 from moodtune.bot.web.identity import COOKIE
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -194,6 +195,15 @@ async def test_no_cookie_or_a_forged_one_is_told_to_reload(web: WebHarness) -> N
             assert response.cookies[COOKIE]["samesite"] == "Strict"
 
 
+async def test_a_refusal_speaks_the_browser_language(web: WebHarness) -> None:
+    headers = {"Origin": web.origin, "Accept-Language": "zh-CN,zh;q=0.9"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(web.url + "upload", data=multipart({"id": "z"}, b"."), headers=headers) as r,
+    ):
+        assert r.status == 401 and "cookie 丢失或被改动了" in (await r.json())["text"]
+
+
 async def test_a_websocket_or_upload_from_another_origin_is_refused(web: WebHarness) -> None:
     async with ScriptedPage(web) as page:
         for origin in ("http://evil.example", "null", web.origin.replace("http", "https") + "1"):
@@ -316,6 +326,21 @@ async def test_100_messages_a_second_from_one_page(web: WebHarness) -> None:
         assert "faster than I can listen (20 a minute)" in answers[20]["reply"]["text"]
         assert calm["tracks"]
         assert (await web.rows_of(flood.person))["moods"] == 20
+
+
+async def test_a_page_pressing_buttons_in_a_loop_is_held_back(web: WebHarness) -> None:
+    async with ScriptedPage(web) as page:
+        reply = await page.reply("I feel calm")
+        keyboard = reply["buttons"]["keyboard"]
+        thumbs = [b["data"] for row in keyboard for b in row if "👍" in b["label"]]
+        ids = [
+            await page.send({"type": "press", "data": thumbs[n % 5], "buttons": keyboard})
+            for n in range(PRESSES_PER_MINUTE + 30)
+        ]
+        kinds = [(await page.answer_to(frame_id))["type"] for frame_id in ids]
+        assert kinds == ["outcome"] * PRESSES_PER_MINUTE + ["refused"] * 30
+        assert (await web.rows_of(page.person))["thumbs"] == 5
+        assert (await page.reply("I feel calm again"))["tracks"]  # words still go through
 
 
 async def test_a_tab_closed_mid_reply(web: WebHarness, caplog: pytest.LogCaptureFixture) -> None:

@@ -5,7 +5,6 @@ counted and bounded, to which the bot can also write first (the Outbound interfa
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any
 
@@ -21,8 +20,6 @@ from moodtune.handlers.outbound import Delivery
 from moodtune.handlers.platforms import file_limit
 from moodtune.handlers.rate_limit import Admission, PersonRateLimit
 from moodtune.handlers.replies import Chat, Reply, Sender
-
-log = logging.getLogger(__name__)
 
 PLATFORM = "web"
 PRESSES_PER_MINUTE = 120  # buttons are cheap, but a script could press them in a loop
@@ -117,9 +114,8 @@ class WebChat:
         language = self.handlers.conversation.language(sender)
         return {"type": "outcome", "to": frame.id, "outcome": outcome_view(outcome, language)}
 
-    def error(self, sender: Sender | None, key: str, to: str | None = None, **values: Any) -> View:
-        text = self.handlers.say(sender or Sender(PLATFORM, "0"), key, **values)
-        return {"type": "error", "to": to, "text": text}
+    def error(self, sender: Sender, key: str, to: str | None = None, **values: Any) -> View:
+        return {"type": "error", "to": to, "text": self.handlers.say(sender, key, **values)}
 
     def _reply_frame(self, to: str, reply: Reply | None, sender: Sender, text: str) -> View:
         if reply is None:  # a flood or a repeated message: handled, nothing to say

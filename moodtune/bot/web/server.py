@@ -109,9 +109,12 @@ class WebServer:
             return None
         return self.chat.sender(person, request.headers.get("Accept-Language"))
 
+    def _anyone(self, request: web.Request) -> Sender:
+        """No one in particular, for a refusal in the browser's language."""
+        return self.chat.sender("0", request.headers.get("Accept-Language"))
+
     def _refused(self, request: web.Request, key: str, status: int) -> web.Response:
-        anyone = self.chat.sender("0", request.headers.get("Accept-Language"))  # for language
-        return web.json_response(self.chat.error(anyone, key), status=status)
+        return web.json_response(self.chat.error(self._anyone(request), key), status=status)
 
     # The WebSocket.
 
@@ -127,7 +130,8 @@ class WebServer:
         await page.prepare(request)
         sender = self._sender(request)
         if sender is None:  # told over the socket: a browser cannot read a refused upgrade
-            await self._close(page, self.chat.error(None, "web_no_person"), CLOSE_NO_PERSON)
+            refusal = self.chat.error(self._anyone(request), "web_no_person")
+            await self._close(page, refusal, CLOSE_NO_PERSON)
             return page
         refusal = self.chat.refusal(sender.user_id)
         if refusal is not None:
