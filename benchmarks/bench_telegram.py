@@ -114,8 +114,9 @@ async def _burst(fake: Any, people: int, per_person: int) -> dict[str, float]:
 
 async def _bot(telegram: _TelegramProcess, data_dir: Path, database_url: str | None) -> Any:
     from moodtune.bot.app import App, freeze_startup_objects
-    from moodtune.bot.telegram import build_application
+    from moodtune.bot.telegram.connector import TelegramConnector
     from moodtune.config import Settings
+    from moodtune.handlers.dispatch import Handlers
 
     settings = Settings(
         _env_file=None, data_dir=data_dir, database_url=database_url,  # type: ignore[call-arg]
@@ -123,18 +124,14 @@ async def _bot(telegram: _TelegramProcess, data_dir: Path, database_url: str | N
         telegram_base_url=telegram.base_url, telegram_base_file_url=telegram.base_file_url,
     )  # fmt: skip
     app = await App.open(settings)
-    application, bot = build_application(settings, app, rate_limit=False)
-    await application.initialize()
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
+    connector = TelegramConnector(settings, Handlers(app), rate_limit=False, poll_timeout=1)
+    await connector.start()  # as `moodtune run` starts it: every update through the inbox
     freeze_startup_objects()  # as `moodtune run` does once it is up
-    return app, application, bot
+    return app, connector, connector.bot
 
 
-async def _stop(app: Any, application: Any) -> None:
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+async def _stop(app: Any, connector: Any) -> None:
+    await connector.stop()
     await app.close()
 
 
@@ -149,17 +146,22 @@ async def _timed_burst(telegram: _TelegramProcess, people: int) -> dict[str, flo
 
 
 async def _in_process(bot: Any, count: int) -> tuple[np.ndarray, float]:
-    from moodtune.handlers.replies import Sender
+    """Text → reply through the conversation core's front door, as the connector calls it
+    (duplicate check, flood guard, chat, analysis, picks, storage, buttons)."""
+    from moodtune.handlers.incoming import Message
+    from moodtune.handlers.replies import Chat, Sender
 
-    conversation = bot.handlers.conversation
+    handlers = bot.handlers
     times = []
     cpu = time.process_time()
     for i in range(count):
-        sender = Sender("telegram", str(20_000_000 + i % 50), "Bench", "en")
+        user = str(20_000_000 + i % 50)
+        sender, chat = Sender("telegram", user, "Bench", "en"), Chat("telegram", user)
+        message = Message(f"bench-{i}", sender, chat, FEELINGS[i % len(FEELINGS)])
         start = time.perf_counter()
-        reply = await conversation.on_text(sender, FEELINGS[i % len(FEELINGS)], str(i % 50))
+        reply = await handlers.on_message(message)
         times.append(time.perf_counter() - start)
-        assert reply.tracks, reply.text
+        assert reply is not None and reply.tracks, reply
     return np.array(times) * 1e3, (time.process_time() - cpu) / count * 1e3
 
 
@@ -168,14 +170,14 @@ async def _measure(quick: bool) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="moodtune-bench-telegram-") as tmp:
             database_url = os.environ.get(DATABASE_ENV)
-            app, application, bot = await _bot(telegram, Path(tmp), database_url)
+            app, connector, bot = await _bot(telegram, Path(tmp), database_url)
             try:
                 await telegram.ask("burst", 20, 1)  # warm up: engines, connections, caches
                 people = 50 if quick else PEOPLE
                 bursts = [await _timed_burst(telegram, people) for _ in range(BURSTS)]
                 inside, inside_cpu = await _in_process(bot, 100 if quick else 500)
             finally:
-                await _stop(app, application)
+                await _stop(app, connector)
     finally:
         telegram.stop()
     bursts.sort(key=lambda b: b["rate"])

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
+    # Durability: an update that waited longer than this (the bot was down) gets an
+    # apology instead of a stale answer.
+    inbox_stale_seconds: float = 900.0
     discord_token: SecretStr | None = None
     language: Literal["auto", "en", "zh"] = "auto"
     analysis_workers: int = 2

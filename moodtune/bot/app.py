@@ -18,6 +18,7 @@ from moodtune.recommender.people import People
 from moodtune.recommender.ranking import Pick
 from moodtune.recommender.ranking import recommend as rank
 from moodtune.recommender.tracks import CatalogIndex
+from moodtune.storage.outage import Outage
 
 POOL_TIMEOUT_SECONDS = 120.0  # a burst queues behind SQLite's single writer
 
@@ -38,7 +39,8 @@ class App:
         self.db = db
         self.sessions = sessions
         self.catalog = catalog
-        self.people = People(sessions, settings)
+        self.outage = Outage()  # the database's reachability, shared by everything that writes
+        self.people = People(sessions, settings, self.outage)
 
     @classmethod
     async def open(cls, settings: Settings, progress: bool = False) -> App:

@@ -27,6 +27,7 @@ from moodtune.recommender.people import People
 from moodtune.recommender.person_state import PersonState
 from moodtune.recommender.tracks import CatalogIndex
 from moodtune.storage import feedback, persons, recommendations
+from moodtune.storage.outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Services(Protocol):
     sessions: async_sessionmaker[AsyncSession]
     catalog: CatalogIndex
     people: People
+    outage: Outage
 
 
 class Conversation:

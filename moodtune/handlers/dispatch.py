@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 
+from moodtune.emotion import EmotionVector
 from moodtune.handlers.actions import Correct, Forget, ShowGroups, Vote
 from moodtune.handlers.buttons import (
     ButtonDataError,
@@ -26,11 +28,16 @@ from moodtune.handlers.documents import document_kind
 from moodtune.handlers.incoming import FetchError, FileTooBigError, Message, Press
 from moodtune.handlers.messages import say
 from moodtune.handlers.messenger import Messenger
+from moodtune.handlers.mood_text import mood_lines
 from moodtune.handlers.outbound import Delivery
 from moodtune.handlers.platforms import MB, file_limit, limits_of
 from moodtune.handlers.rate_limit import Admission, PersonRateLimit
-from moodtune.handlers.replies import Chat, PressOutcome, Reply, Sender
+from moodtune.handlers.replies import Chat, OfferedTrack, PressOutcome, Reply, Sender
 from moodtune.handlers.seen_events import SeenEvents
+from moodtune.recommender.explain import explain
+from moodtune.storage import inbox, recommendations
+from moodtune.storage.models import InboxEvent
+from moodtune.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +49,83 @@ class Handlers:
         self.commands = Commands(app)
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
         self.seen = SeenEvents()
-        self.chats = Chats(app.sessions)
+        self.chats = Chats(app.sessions, app.people.writer)
         self.messenger = Messenger(self.chats)
 
     # Messages.
 
+    async def receive(self, platform: str, events: Sequence[inbox.Received]) -> set[str]:
+        """Store incoming events in the inbox before the platform is told they arrived; the
+        ids of those not stored before. Raises when the database cannot take them: the
+        connector then does not acknowledge them, and the platform delivers them again."""
+        async with self.app.sessions() as session, session.begin():
+            return await inbox.receive(session, platform, events)
+
+    async def pending(self, platform: str) -> list[InboxEvent]:
+        """Events stored but not done (the process stopped while handling them), in order."""
+        async with self.app.sessions() as session:
+            return await inbox.pending(session, platform)
+
     async def on_message(self, message: Message) -> Reply | None:
         """The reply to one incoming message, its buttons filled in; None when nothing is to
-        be said (a re-delivery, a group message not meant for the bot, a flood)."""
-        sender, chat = message.sender, message.chat
+        be said (a re-delivery, a group message not meant for the bot, a flood). The event
+        is marked done in the inbox before this returns, with the rows its answer stored."""
+        sender = message.sender
         if not self.seen.first_time(sender.platform, message.event_id):
             log.info("%s event %s delivered again; handled once", sender.platform, message.event_id)
             return None
+        answering = inbox.Answering(sender.platform, message.event_id)
+        token = inbox.ANSWERING.set(answering)
+        reply: Reply | None = None
+        try:
+            reply = await self._admitted(message)
+            return reply
+        finally:
+            inbox.ANSWERING.reset(token)
+            await self._done(answering, reply)
+
+    def delivered(self, platform: str, event_id: str) -> None:
+        """The platform took the answer to this event: nothing to send again after a restart."""
+        self.app.people.writer.write_later(sent=[(platform, event_id)])
+
+    async def stored_answer(self, event: InboxEvent, sender: Sender) -> Reply | None:
+        """For an event answered before the last stop but not known to be sent: that answer
+        again, from the offers it stored (the person may see it twice, never not at all).
+        None when there is nothing stored to send: the event is to be handled again."""
+        offers = (event.reply or {}).get("offers") or []
+        if event.done_at is None or not offers:
+            return None
+        async with self.app.sessions() as session:
+            stored = await recommendations.get_many(session, offers)
+        tracks = self.app.catalog.tracks
+        language = self.conversation.language(sender)
+        shown = [r for r in stored if r.track_id in tracks]
+        if not shown:
+            return None
+        mood = EmotionVector(shown[0].mood)
+        offered = tuple(
+            OfferedTrack(
+                r.id, tracks[r.track_id], explain(mood, tracks[r.track_id], language=language)
+            )
+            for r in shown
+        )
+        lines = [
+            self.say(sender, "sent_again"),
+            *mood_lines(mood, language),
+            self.say(sender, "tracks_header"),
+        ]
+        return self.finish(Reply("\n".join(lines), offered), sender)
+
+    async def too_late(self, message: Message) -> Reply:
+        """The answer to a message that waited too long (the bot was down): an apology,
+        and the event done."""
+        answering = inbox.Answering(message.sender.platform, message.event_id)
+        reply = self.finish(Reply(self.say(message.sender, "too_late")), message.sender)
+        await self._done(answering, reply)
+        return reply
+
+    async def _admitted(self, message: Message) -> Reply | None:
+        sender, chat = message.sender, message.chat
         if chat.is_group and not message.addressed:
             return None
         admission = self.admit(sender)
@@ -61,8 +133,18 @@ class Handlers:
             return None
         if admission is Admission.REFUSED_TELL:
             return self.finish(self.too_fast(sender), sender)
-        await self.chats.note(chat)
+        self.chats.note(chat)
         return self.finish(await self._answer(message), sender, message.text or "")
+
+    async def _done(self, answering: inbox.Answering, reply: Reply | None) -> None:
+        """Mark the event done, unless storing its answer did already (the usual case)."""
+        if answering.marked:
+            return
+        record = {"text": reply.text[:200]} if reply is not None else {"ignored": True}
+        try:
+            await self.app.people.writer.write(answered=[answering.done(record)])
+        except Exception as error:  # the answer still goes out; a restart may answer again
+            log.warning("could not mark %s event %s done: %s", *answering.done({})[:2], error)
 
     async def _answer(self, message: Message) -> Reply:
         sender, chat, conversation = message.sender, message.chat, self.conversation
@@ -125,11 +207,22 @@ class Handlers:
 
     async def on_press(self, press: Press) -> PressOutcome:
         """What a button press changes. Data moodtune did not make, or made for someone
-        else's reply, is refused with a short notice and changes nothing."""
+        else's reply, is refused with a short notice and changes nothing. The event is
+        marked done in the inbox before this returns."""
         sender = press.sender
         if not self.seen.first_time(sender.platform, press.event_id):
             log.info("%s press %s delivered again; handled once", sender.platform, press.event_id)
             return PressOutcome()
+        answering = inbox.Answering(sender.platform, press.event_id)
+        outcome = PressOutcome()
+        try:
+            outcome = await self._pressed(press)
+            return outcome
+        finally:
+            await self._done(answering, Reply(outcome.notice or outcome.text or ""))
+
+    async def _pressed(self, press: Press) -> PressOutcome:
+        sender = press.sender
         try:
             pressed = decode(press.data, limits_of(sender.platform).button_bytes)
         except ButtonDataError as error:
@@ -144,7 +237,7 @@ class Handlers:
                     buttons=with_groups(press.buttons, sender.user_id, offer, language)
                 )
             case Vote(offer, value):
-                reply = await self.conversation.on_feedback(sender, offer, value)
+                reply = await self._vote(sender, offer, value)
                 changed = with_vote(press.buttons, offer, value) if reply.ok else None
                 return PressOutcome(notice=reply.text, buttons=changed)
             case Correct(offer, group):
@@ -159,6 +252,16 @@ class Handlers:
                 reply = await self.commands.on_forget(sender, pressed.action)
                 return PressOutcome(buttons=(), text=reply.text)
         raise AssertionError(f"unhandled action {pressed.action!r}")
+
+    async def _vote(self, sender: Sender, offer: int, value: int) -> Reply:
+        """A vote that cannot be stored (the database is away) says so plainly."""
+        try:
+            return await self.conversation.on_feedback(sender, offer, value)
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            self.app.outage.failed(error)
+            return Reply(self.say(sender, "vote_not_saved"), ok=False)
 
     # What every reply goes through.
 

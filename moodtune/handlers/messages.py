@@ -173,6 +173,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "modality_photo": {"en": "photo", "zh": "照片"},
     "modality_voice": {"en": "voice", "zh": "语音"},
     "modality_unread": {"en": "nothing read", "zh": "没有读出情绪"},
+    # Durability (the inbox and database outages).
+    "vote_not_saved": {
+        "en": "Your vote was not saved: I can't reach my database right now. "
+        "Please press again in a moment.",
+        "zh": "你的评价没有保存：我暂时连不上数据库。请稍后再按一次。",
+    },
+    "sent_again": {
+        "en": "(I restarted while answering you; in case it did not reach you, my answer:)",
+        "zh": "（回复你的时候我重启了；以防你没收到，这是我的回答：）",
+    },
+    "too_late": {
+        "en": "Sorry, I was away and only got your message now. Tell me again how you feel?",
+        "zh": "抱歉，我刚才不在，现在才收到你的消息。再告诉我一次你现在的感受好吗？",
+    },
     # The web chat (moodtune/bot/web/).
     "web_bad_frame": {
         "en": "The page sent something I could not read ({reason}). Reloading it should help.",

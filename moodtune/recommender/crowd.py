@@ -15,11 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.recommender.prior import GlobalPrior
 from moodtune.storage import thumbs
+from moodtune.storage.outage import Outage
 
 
 class Crowd:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_age: float = 300.0) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        max_age: float = 300.0,
+        outage: Outage | None = None,
+    ) -> None:
         self.sessions = sessions
+        self.outage = outage or Outage()
         self.prior = GlobalPrior()
         self.max_age = max_age
         self._known: set[int] = set()
@@ -47,8 +54,12 @@ class Crowd:
 
     async def _read(self, track_ids: Collection[int]) -> None:
         """These tracks' thumbs as stored, in place of what the prior had (under the lock)."""
-        async with self.sessions() as session:
-            rows = await thumbs.in_moods(session, track_ids)
+
+        async def read() -> list[tuple[int, np.ndarray, int]]:
+            async with self.sessions() as session:
+                return list(await thumbs.in_moods(session, track_ids))
+
+        rows = await self.outage.retrying(read)
         found: dict[int, list[tuple[np.ndarray, int]]] = {t: [] for t in track_ids}
         for track_id, mood, value in rows:
             found[track_id].append((mood, value))

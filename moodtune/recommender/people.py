@@ -26,6 +26,7 @@ from moodtune.recommender.mood_state import StoredMood, horizon_start
 from moodtune.recommender.person_state import MAX_MOODS, Mood, PersonState
 from moodtune.storage import feedback, moods, persons, recommendations
 from moodtune.storage.batch_writer import BatchWriter
+from moodtune.storage.outage import Outage
 from moodtune.storage.types import utc_now
 
 Key = tuple[str, str]  # (platform, user id)
@@ -34,11 +35,17 @@ NEW: History = ((), (), ())  # someone just met: nothing to read
 
 
 class People:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        outage: Outage | None = None,
+    ) -> None:
         self.sessions = sessions
         self.settings = settings
-        self.writer = BatchWriter(sessions)
-        self.crowd = Crowd(sessions, settings.person_cache_seconds)
+        self.outage = outage or Outage()
+        self.writer = BatchWriter(sessions, self.outage)
+        self.crowd = Crowd(sessions, settings.person_cache_seconds, self.outage)
         self._states: OrderedDict[Key, PersonState] = OrderedDict()
         self._loading: dict[Key, asyncio.Task[PersonState]] = {}
 
@@ -84,10 +91,13 @@ class People:
     ) -> PersonState:
         start = horizon_start(now or utc_now(), self.settings)
         window = self.settings.repeat_window
-        async with self.sessions() as session, session.begin():
-            person, found = await persons.find_or_create(session, *key, display_name, language)
-            history = await _history(session, person.id, start, window) if found else NEW
-        stored, votes, recent = history
+
+        async def read() -> tuple[persons.Person, History]:
+            async with self.sessions() as session, session.begin():
+                person, found = await persons.find_or_create(session, *key, display_name, language)
+                return person, await _history(session, person.id, start, window) if found else NEW
+
+        person, (stored, votes, recent) = await self.outage.retrying(read)
         state = PersonState(
             person.id, person.mode, person.display_name,
             [Mood(m.vector, m.confidence, m.modality, m.kind, m.created_at) for m in stored],

@@ -3,14 +3,19 @@ still delivers there."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from moodtune.storage.models import CHAT_KINDS, PLATFORMS, Chat
+from moodtune.storage.types import utc_now
+
+CHATS = Chat.__table__
 
 MAX_CHAT_ID = 128
 MAX_TITLE = 200
@@ -53,6 +58,33 @@ async def remember(
         chat.kind, chat.title, chat.unreachable_since = kind, title or chat.title, None
         await session.flush()
     return chat
+
+
+def chat_row(platform: str, chat_id: str | int, kind: str, title: str = "") -> dict[str, Any]:
+    """A chat as `upsert` takes it (checked here, where the caller can be told)."""
+    key = check_chat(platform, chat_id, kind)
+    return {"platform": platform, "platform_chat_id": key, "kind": kind,
+            "title": " ".join(title.split())[:MAX_TITLE], "created_at": utc_now()}  # fmt: skip
+
+
+async def upsert(connection: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Remember these chats (see chat_row): new ones added, known ones given their kind and
+    title (when one is given) and made reachable again."""
+    if not rows:
+        return
+    insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    statement = insert(CHATS)
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "platform_chat_id"],
+        set_={
+            "kind": statement.excluded.kind,
+            "title": case((statement.excluded.title == "", CHATS.c.title),
+                          else_=statement.excluded.title),
+            "unreachable_since": None,
+        },
+    )  # fmt: skip
+    latest = {(row["platform"], row["platform_chat_id"]): row for row in rows}
+    await connection.execute(statement, list(latest.values()))
 
 
 async def get(session: AsyncSession, platform: str, chat_id: str | int) -> Chat | None:

@@ -171,3 +171,33 @@ class MoodReading(Base):
     modality: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="reading")
     chat_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class InboxEvent(Base):
+    """An incoming platform event, stored before the platform is told it arrived.
+
+    `payload` is the event as the platform sent it (JSON), so it can be handled after a
+    restart; `done_at` is set in the same transaction as the rows its answer stored, before
+    the answer goes out, and `reply` records what that answer was (the offers' ids);
+    `sent_at` once the platform took the answer. An answer stored but not known to be sent
+    when the process stopped is sent again at the next start. Done events are kept a day
+    (late re-deliveries are still recognised), then deleted; /forget deletes a person's at
+    once.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id", name="uq_inbox_platform_event"),
+        Index("ix_inbox_pending", "platform", "done_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)  # for /forget
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = _created()
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

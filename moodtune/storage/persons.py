@@ -7,7 +7,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from moodtune.storage.models import MODES, PLATFORMS, Feedback, MoodReading, Person, Recommendation
+from moodtune.storage.models import (
+    MODES,
+    PLATFORMS,
+    Feedback,
+    InboxEvent,
+    MoodReading,
+    Person,
+    Recommendation,
+)
 
 MAX_USER_ID = 128
 MAX_DISPLAY_NAME = 200
@@ -132,6 +140,14 @@ async def forget(session: AsyncSession, person_id: int) -> int:
     removed = 0
     for model in (Feedback, Recommendation, MoodReading):
         result = await session.execute(delete(model).where(model.person_id == person_id))
+        removed += result.rowcount or 0
+    person = await session.get(Person, person_id)
+    if person is not None:  # the messages they sent, kept in the inbox for a day
+        sent = (
+            InboxEvent.platform == person.platform,
+            InboxEvent.sender_id == person.platform_user_id,
+        )
+        result = await session.execute(delete(InboxEvent).where(*sent))
         removed += result.rowcount or 0
     result = await session.execute(delete(Person).where(Person.id == person_id))
     return removed + (result.rowcount or 0)

@@ -68,6 +68,15 @@ async def get(session: AsyncSession, recommendation_id: int) -> Recommendation |
     return await session.get(Recommendation, recommendation_id)
 
 
+async def get_many(session: AsyncSession, ids: Sequence[int]) -> list[Recommendation]:
+    """These offers, in the order of `ids` (missing ones left out)."""
+    found = {
+        r.id: r
+        for r in await session.scalars(select(Recommendation).where(Recommendation.id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found]
+
+
 async def recent_track_ids(session: AsyncSession, person_id: int, limit: int) -> list[int]:
     """The tracks of the person's last `limit` offers, oldest first (not offered again for
     a while)."""

@@ -278,6 +278,52 @@ class FakeBotApi:
         ):
             return response.status
 
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    async def deliver_to_webhook(
+        self,
+        updates: list[dict[str, Any]],
+        secret: str,
+        connections: int = 40,
+        give_up_after: float = 240.0,
+    ) -> None:
+        """Deliver updates as Telegram's webhook does: up to `connections` at once, each
+        retried until the bot answers 2xx (a dead bot, a 503) or Telegram gives up."""
+        slots = asyncio.Semaphore(connections)
+        deadline = time.perf_counter() + give_up_after
+        for update in updates:
+            self.pushed_at.setdefault(update["update_id"], time.perf_counter())
+            self._remember(update)
+
+        async def deliver(session: aiohttp.ClientSession, update: dict[str, Any]) -> None:
+            async with slots:
+                while time.perf_counter() < deadline:
+                    assert self.webhook is not None
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+                    try:
+                        async with session.post(
+                            self.webhook["url"], json=update, headers=headers
+                        ) as response:
+                            if 200 <= response.status < 300:
+                                return
+                    except aiohttp.ClientError:
+                        pass  # the bot is not listening (down, restarting)
+                    await asyncio.sleep(0.2)
+
+        async with aiohttp.ClientSession() as session:
+            await asyncio.gather(*(deliver(session, u) for u in updates))
+
+    async def post_body_to_webhook(self, body: Any, secret: str | None = None) -> int:
+        """Post any JSON body to the webhook (what a forger or a broken relay might send)."""
+        assert self.webhook is not None, "the bot set no webhook"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=body, headers=headers) as response,
+        ):
+            return response.status
+
     # Internals.
 
     def _remember(self, update: dict[str, Any]) -> None:

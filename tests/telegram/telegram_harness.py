@@ -11,9 +11,10 @@ from typing import Any
 from fake_bot_api import FakeBotApi
 
 from moodtune.bot.app import App
-from moodtune.bot.telegram import build_application
+from moodtune.bot.telegram.connector import TelegramConnector
 from moodtune.bot.telegram.handlers import TelegramBot
 from moodtune.config import Settings
+from moodtune.handlers.dispatch import Handlers
 
 POLL_TIMEOUT = 1  # seconds a getUpdates long poll waits: short, so stopping is quick
 
@@ -37,6 +38,7 @@ class Harness:
     application: Any
     bot: TelegramBot
     data_dir: Path
+    connector: TelegramConnector
 
 
 async def start_harness(data_dir: Path, database: Path, **overrides: Any) -> Harness:
@@ -47,16 +49,14 @@ async def start_harness(data_dir: Path, database: Path, **overrides: Any) -> Har
     rate_limit = overrides.pop("rate_limit", True)
     settings = telegram_settings(data_dir, fake, **overrides)
     app = await App.open(settings)
-    application, bot = build_application(settings, app, rate_limit=rate_limit)
-    await application.initialize()
-    await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
-    await application.start()
-    return Harness(fake, app, application, bot, data_dir)
+    connector = TelegramConnector(
+        settings, Handlers(app), rate_limit=rate_limit, poll_timeout=POLL_TIMEOUT
+    )
+    await connector.start()
+    return Harness(fake, app, connector.application, connector.bot, data_dir, connector)
 
 
 async def stop_harness(harness: Harness) -> None:
-    await harness.application.updater.stop()
-    await harness.application.stop()
-    await harness.application.shutdown()
+    await harness.connector.stop()
     await harness.app.close()
     await harness.fake.stop()

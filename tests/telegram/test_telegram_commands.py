@@ -13,7 +13,7 @@ from telegram_harness import Harness
 
 from moodtune.handlers.actions import Forget
 from moodtune.handlers.buttons import decode
-from moodtune.storage.models import Feedback, MoodReading, Person, Recommendation
+from moodtune.storage.models import Feedback, InboxEvent, MoodReading, Person, Recommendation
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -44,6 +44,8 @@ async def rows_about(bot: Harness, user: int) -> dict[str, int]:
                             ("thumbs", Feedback)):  # fmt: skip
             query = select(func.count()).where(model.person_id.in_(person_ids))
             counts[name] = await session.scalar(query) or 0
+        theirs = InboxEvent.platform == "telegram", InboxEvent.sender_id == str(user)
+        counts["inbox"] = await session.scalar(select(func.count()).where(*theirs)) or 0
         return counts
 
 
@@ -115,12 +117,12 @@ async def test_forget_asks_first_then_erases_every_row(bot: Harness) -> None:
     reply = await ask(bot, user, "I am furious about this")
     await press(bot, user, reply, "👎 1")
     before = await rows_about(bot, user)
-    assert before == {"persons": 1, "moods": 1, "offers": 5, "thumbs": 1}
+    assert before == {"persons": 1, "moods": 1, "offers": 5, "thumbs": 1, "inbox": 2}
 
     question = await ask(bot, user, "/forget")
     assert "cannot be undone" in question["text"]
     await press(bot, user, question, "No")
-    assert await rows_about(bot, user) == before
+    assert await rows_about(bot, user) == {**before, "inbox": 4}
     kept = await fake.wait_for(lambda: fake.messages[(user, question["message_id"])]["text"]
                                == "Nothing was erased." or None)  # fmt: skip
     assert kept
@@ -133,12 +135,15 @@ async def test_forget_asks_first_then_erases_every_row(bot: Harness) -> None:
             and fake.messages[(user, question["message_id"])]
         )
     )
-    assert "(8 records)" in edited["text"] and not edited.get("reply_markup")
-    assert await rows_about(bot, user) == {"persons": 0, "moods": 0, "offers": 0, "thumbs": 0}
-    # Their old buttons now point at nothing: a vote is refused, nothing is recreated.
+    # 8 rows of moods, offers and thumbs, and their 6 messages and presses in the inbox
+    assert "(14 records)" in edited["text"] and not edited.get("reply_markup")
+    gone = {"persons": 0, "moods": 0, "offers": 0, "thumbs": 0, "inbox": 0}
+    assert await rows_about(bot, user) == gone
+    # Their old buttons now point at nothing: a vote is refused, nothing is recreated
+    # (but the press itself, received, is in the inbox for a day like any other).
     answer = await press(bot, user, reply, "👍 3")
     assert "can't find that track" in answer.params["text"]
-    assert await rows_about(bot, user) == {"persons": 0, "moods": 0, "offers": 0, "thumbs": 0}
+    assert await rows_about(bot, user) == {**gone, "inbox": 1}
 
 
 async def test_a_stale_forget_confirmation_erases_nothing(bot: Harness) -> None:

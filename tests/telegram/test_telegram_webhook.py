@@ -16,7 +16,8 @@ from fake_bot_api import FakeBotApi
 from telegram_harness import telegram_settings
 
 from moodtune.bot.app import App
-from moodtune.bot.telegram import ALLOWED_UPDATES, build_application
+from moodtune.bot.telegram.connector import TelegramConnector
+from moodtune.handlers.dispatch import Handlers
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SECRET = "a-webhook-secret_123"
@@ -36,20 +37,16 @@ async def hooked(
     shutil.copyfile(catalog_database, data_dir / "moodtune.db")
     fake = FakeBotApi()
     await fake.start()
-    settings = telegram_settings(data_dir, fake)
-    app = await App.open(settings)
-    application, _ = build_application(settings, app)
-    await application.initialize()
     port = free_port()
-    await application.updater.start_webhook(
-        listen="127.0.0.1", port=port, url_path="telegram", secret_token=SECRET,
-        webhook_url=f"http://127.0.0.1:{port}/telegram", allowed_updates=ALLOWED_UPDATES,
+    settings = telegram_settings(
+        data_dir, fake, telegram_webhook_url=f"http://127.0.0.1:{port}/telegram",
+        telegram_webhook_secret=SECRET, telegram_webhook_port=port,
     )  # fmt: skip
-    await application.start()
-    yield fake, application
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    app = await App.open(settings)
+    connector = TelegramConnector(settings, Handlers(app))
+    await connector.start()
+    yield fake, app
+    await connector.stop()
     await app.close()
     await fake.stop()
 
@@ -88,4 +85,34 @@ async def test_a_redelivered_update_is_answered_once(hooked: tuple[FakeBotApi, A
     later = {"message": fake.message(403, text="and calm")}
     await fake.post_to_webhook(later, SECRET)
     await fake.reply_to(later["update_id"])
+    assert len(fake.replies_to(update["update_id"])) == 1
+
+
+async def test_malformed_bodies_are_refused(hooked: tuple[FakeBotApi, Any]) -> None:
+    fake, _ = hooked
+    for body in ([1, 2], {"no": "update_id"}, {"update_id": "7"}):
+        assert await fake.post_body_to_webhook(body, SECRET) == 400
+
+
+async def test_while_the_database_is_away_telegram_is_asked_to_retry(
+    hooked: tuple[FakeBotApi, Any],
+) -> None:
+    """503 while the update cannot be stored: Telegram delivers it again, and then it is
+    answered, once."""
+    fake, app = hooked
+    real = app.sessions
+
+    def unreachable() -> Any:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    app.sessions = unreachable
+    try:
+        update = {"message": fake.message(404, text="I feel hopeful")}
+        assert await fake.post_to_webhook(update, SECRET) == 503
+    finally:
+        app.sessions = real
+    assert await fake.post_to_webhook(dict(update), SECRET) == 200  # Telegram's retry
+    reply = await fake.reply_to(update["update_id"])
+    assert "Tracks for you:" in reply["text"]
+    await asyncio.sleep(0.2)
     assert len(fake.replies_to(update["update_id"])) == 1

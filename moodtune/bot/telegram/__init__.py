@@ -4,6 +4,7 @@ the conversation core (moodtune.handlers), Replies rendered as Telegram messages
 python-telegram-bot is imported nowhere else in moodtune.
 """
 
-from moodtune.bot.telegram.application import ALLOWED_UPDATES, build_application
+from moodtune.bot.telegram.application import build_application
+from moodtune.bot.telegram.intake import ALLOWED_UPDATES
 
 __all__ = ["ALLOWED_UPDATES", "build_application"]

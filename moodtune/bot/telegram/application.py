@@ -14,7 +14,7 @@ import secrets
 from functools import partial
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application
 
 from moodtune.bot.redaction import redact_tokens
@@ -27,11 +27,10 @@ from moodtune.handlers.commands import command_menu
 from moodtune.handlers.conversation import Services
 from moodtune.handlers.dispatch import Handlers
 
-CONCURRENT_UPDATES = 64  # updates handled at once; the rest wait their turn in order
+CONCURRENT_UPDATES = 64  # updates handled at once (in order per chat); the rest wait
 CONNECTIONS = 16  # to the Bot API: enough to keep a burst's replies flowing
 POOL_TIMEOUT = 30.0  # seconds a send waits for a free connection under a burst
 RATE_LIMIT_RETRIES = 3  # flood-control (429) answers retried by the rate limiter
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -68,7 +67,8 @@ def build_application(
         get_updates_request=AiohttpRequest(),
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limit else None,
     )
-    application = Application.builder().bot(api).concurrent_updates(CONCURRENT_UPDATES).build()
+    # No Updater: updates come in through intake.py, stored before they are acknowledged.
+    application = Application.builder().bot(api).updater(None).build()
     bot.register(application)
     return application, bot
 

@@ -50,6 +50,7 @@ from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.incoming import Media, Message, Press, parse_command
 from moodtune.handlers.outbound import Delivery
 from moodtune.handlers.replies import Chat, PressOutcome, Reply, Sender
+from moodtune.storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,22 @@ class TelegramBot:
         reply = await self.handlers.on_message(incoming)
         if reply is not None:
             await self._reply(message, reply)
+        self.handlers.delivered(self.platform, incoming.event_id)
+
+    async def finish_interrupted(self, event: InboxEvent, update: Update) -> None:
+        """An update answered before the last stop whose answer may not have gone out: that
+        answer again when one was stored, else the update handled as if new."""
+        assert self.application is not None
+        message = update.message
+        stored = None
+        if message is not None and message.from_user is not None:
+            stored = await self.handlers.stored_answer(event, sender_of(message.from_user))
+        if stored is None:
+            await self.application.process_update(update)
+            return
+        assert message is not None
+        await self._reply(message, stored)
+        self.handlers.delivered(self.platform, event.event_id)
 
     def translate(
         self, update_id: int, message: TelegramMessage, bot_username: str | None, bot_id: int
@@ -143,6 +160,17 @@ class TelegramBot:
             or _replies_to(message, bot_id),
             command=command,
         )
+
+    async def apologise_for_delay(self, update: Update) -> None:
+        """An update from before a restart, too old to answer as if it had just come."""
+        message = update.message
+        if message is None or self.application is None:
+            return
+        bot = self.application.bot
+        incoming = self.translate(update.update_id, message, bot.username, bot.id)
+        if incoming is not None:
+            await self._reply(message, await self.handlers.too_late(incoming))
+            self.handlers.delivered(self.platform, incoming.event_id)
 
     def _refuse(self, what: str) -> None:
         if what not in self._refused_kinds:
@@ -222,6 +250,7 @@ class TelegramBot:
         )
         outcome = await self.handlers.on_press(press)
         await self._show(query, message, outcome)
+        self.handlers.delivered(self.platform, press.event_id)
 
     async def _show(
         self, query: CallbackQuery, message: TelegramMessage | None, outcome: PressOutcome
