@@ -227,6 +227,23 @@ async def test_upload_a_photo_with_a_caption(tab: Tab, tmp_path: Path) -> None:
     assert [m.modality for m in moods] == ["fused"]
 
 
+async def test_each_answer_goes_under_its_own_message(tab: Tab, tmp_path: Path) -> None:
+    """A photo is slower to read than words: sent first, it may be answered second."""
+    photo = tmp_path / "astronaut.png"
+    photo.write_bytes(astronaut_png())
+    await tab.page.set_input_files("#file", str(photo))
+    await tab.page.fill("#text", "me today")
+    await tab.page.press("#text", "Enter")
+    await tab.page.fill("#text", "I feel calm")
+    await tab.page.press("#text", "Enter")
+    await expect(tab.page.locator(".msg.bot:not(.welcome)")).to_have_count(2)
+    log = tab.page.locator("#log > .msg:not(.welcome)")
+    classes = [await log.nth(i).get_attribute("class") for i in range(4)]
+    assert [c.split()[1] for c in classes if c] == ["mine", "bot", "mine", "bot"]
+    await expect(log.nth(1).locator(".part")).to_have_count(2)  # words and photo
+    await expect(log.nth(3).locator(".part")).to_have_count(0)  # words alone
+
+
 async def test_drop_a_photo_on_the_page(tab: Tab) -> None:
     transfer = await tab.page.evaluate_handle(
         """(bytes) => {

@@ -109,6 +109,7 @@ class ScriptedPage:
         self.session = aiohttp.ClientSession(headers={"Accept-Language": language}, cookie_jar=jar)
         self.socket: aiohttp.ClientWebSocketResponse | None = None
         self.hello: dict[str, Any] = {}
+        self.answers: dict[str, list[dict[str, Any]]] = {}  # read, by the id they answer
         self.other_frames: list[dict[str, Any]] = []  # frames that answered nothing asked
 
     async def __aenter__(self) -> ScriptedPage:
@@ -148,11 +149,14 @@ class ScriptedPage:
         return json.loads(message.data)
 
     async def answer_to(self, frame_id: str, timeout: float = REPLY_TIMEOUT) -> dict[str, Any]:
-        while True:
+        """The (first) answer to `frame_id`; answers come in any order, as on the page."""
+        while not self.answers.get(frame_id):
             frame = await self.frame(timeout)
-            if frame.get("to") == frame_id:
-                return frame
-            self.other_frames.append(frame)
+            if frame.get("to"):
+                self.answers.setdefault(frame["to"], []).append(frame)
+            else:
+                self.other_frames.append(frame)
+        return self.answers[frame_id].pop(0)
 
     async def send(self, frame: dict[str, Any]) -> str:
         assert self.socket is not None

@@ -11,6 +11,7 @@ turning frames into calls on WebChat (chat), which talks to the core.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from importlib.resources import files
@@ -34,6 +35,7 @@ from moodtune.handlers.replies import Sender
 log = logging.getLogger(__name__)
 
 MAX_BAD_FRAMES = 20  # malformed frames one page may send before it is disconnected
+FRAMES_IN_FLIGHT = 8  # frames of one page being answered at once
 HEARTBEAT_SECONDS = 30.0  # pings find pages that vanished without closing
 CLOSE_NO_PERSON = 4401  # application close codes (4000-4999): the page reads them
 CLOSE_BUSY = 4503
@@ -146,34 +148,51 @@ class WebServer:
         return page
 
     async def _serve(self, page: web.WebSocketResponse, sender: Sender) -> None:
-        """One frame at a time, so a person's answers come in the order they asked."""
+        """Frames are answered concurrently, as other platforms' updates are (the page puts
+        each answer under its own message): a person's second message does not wait for
+        the first one's database write. At most FRAMES_IN_FLIGHT per page; beyond that the
+        page's frames wait unread. Returns once every answer is sent (or its page gone)."""
+        in_flight = asyncio.Semaphore(FRAMES_IN_FLIGHT)
+        answering: set[asyncio.Task[None]] = set()
         bad_frames = 0
-        async for message in page:
-            if message.type is WSMsgType.TEXT:
-                try:
-                    frame = parse_frame(message.data)
-                except FrameError as error:
+        try:
+            async for message in page:
+                if message.type is WSMsgType.TEXT:
+                    try:
+                        frame = parse_frame(message.data)
+                    except FrameError as error:
+                        bad_frames += 1
+                        answer = self.chat.error(sender, "web_bad_frame", reason=str(error))
+                        await send_frame(page, answer)
+                    else:
+                        await in_flight.acquire()
+                        task = asyncio.create_task(self._answer(page, sender, frame, in_flight))
+                        answering.add(task)
+                        task.add_done_callback(answering.discard)
+                elif message.type is WSMsgType.BINARY:
                     bad_frames += 1
-                    answer = self.chat.error(sender, "web_bad_frame", reason=str(error))
-                else:
-                    answer = await self._answer(sender, frame)
-            elif message.type is WSMsgType.BINARY:
-                bad_frames += 1
-                answer = self.chat.error(sender, "web_bad_frame", reason="a binary frame")
-            else:
-                continue  # errors and closing: the loop ends by itself
-            await send_frame(page, answer)
-            if bad_frames > MAX_BAD_FRAMES:
-                await page.close(code=CLOSE_POLICY, message=b"too many malformed frames")
+                    answer = self.chat.error(sender, "web_bad_frame", reason="a binary frame")
+                    await send_frame(page, answer)
+                if bad_frames > MAX_BAD_FRAMES:
+                    await page.close(code=CLOSE_POLICY, message=b"too many malformed frames")
+        finally:
+            if answering:
+                await asyncio.wait(answering)
 
-    async def _answer(self, sender: Sender, frame: Frame) -> View:
+    async def _answer(
+        self, page: web.WebSocketResponse, sender: Sender, frame: Frame, done: asyncio.Semaphore
+    ) -> None:
         try:
             if isinstance(frame, PressFrame):
-                return await self.chat.on_press(sender, frame)
-            return await self.chat.on_text(sender, frame)
+                answer = await self.chat.on_press(sender, frame)
+            else:
+                answer = await self.chat.on_text(sender, frame)
         except Exception:  # logged; the page hears an apology and the socket stays up
             log.exception("a web message failed")
-            return self.chat.error(sender, "server_error", to=frame.id)
+            answer = self.chat.error(sender, "server_error", to=frame.id)
+        finally:
+            done.release()
+        await send_frame(page, answer)
 
     @staticmethod
     async def _close(page: web.WebSocketResponse, frame: View, code: int) -> None:

@@ -240,7 +240,7 @@
         break;
       case "reply":
         if (waiting) markMine(waiting.bubble, null);
-        addReply(frame.reply);
+        addReply(frame.reply, waiting && waiting.bubble);
         break;
       case "message":
         addReply(frame.reply);
@@ -255,7 +255,7 @@
       case "error":
         if (waiting && waiting.press) enableButtons(waiting.bubble);
         else if (waiting) markMine(waiting.bubble, t().refused);
-        addError(frame.text);
+        addError(frame.text, waiting && !waiting.press ? waiting.bubble : null);
         break;
       default:
         break;
@@ -291,16 +291,26 @@
     state.pending.set(id, { bubble });
   }
 
-  // What moodtune answered.
+  // What moodtune answered: under the message it answers (answers can come out of order:
+  // a photo takes longer than words), or at the end.
 
-  function addError(message) {
-    const bubble = el("article", "msg bot error");
-    bubble.append(el("p", "text", message));
-    log.append(bubble);
+  function place(bubble, answering) {
+    if (answering) {
+      (answering.lastAnswer || answering).after(bubble);
+      answering.lastAnswer = bubble;
+    } else {
+      log.append(bubble);
+    }
     scrollDown();
   }
 
-  function addReply(reply) {
+  function addError(message, answering) {
+    const bubble = el("article", "msg bot error");
+    bubble.append(el("p", "text", message));
+    place(bubble, answering);
+  }
+
+  function addReply(reply, answering) {
     const bubble = el("article", reply.ok ? "msg bot" : "msg bot not-ok");
     if (reply.mood) bubble.append(moodCard(reply.mood));
     if (reply.text) bubble.append(el("p", "text", reply.text));
@@ -308,8 +318,7 @@
     if (reply.attachment) bubble.append(attachment(reply.attachment));
     bubble.append(el("div", "buttons"));
     showButtons(bubble, reply.buttons);
-    log.append(bubble);
-    scrollDown();
+    place(bubble, answering);
     return bubble;
   }
 
