@@ -380,5 +380,11 @@ async def test_the_open_sockets_are_bounded(web: WebHarness, tmp_path: Path) -> 
             frame = json.loads((await third.receive()).data)
             assert "Too many people are chatting" in frame["text"]
             assert (await third.receive()).data == 4503
+            # Stopping closes the open pages ("going away") instead of waiting them out.
+            await asyncio.wait_for(stop_web(small), timeout=4)  # aiohttp would wait 5 s
+            assert second.socket is not None
+            closing = await second.socket.receive(timeout=1)
+            assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == 1001
     finally:
-        await stop_web(small)
+        if small.connector.runner is not None:
+            await stop_web(small)

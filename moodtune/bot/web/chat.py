@@ -4,11 +4,12 @@ counted and bounded, to which the bot can also write first (the Outbound interfa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from moodtune.bot.web.protocol import PressFrame, TextFrame
 from moodtune.bot.web.render import View, outcome_view, reply_view
@@ -70,6 +71,14 @@ class WebChat:
             self.open_pages -= 1
         if not pages:
             self._pages.pop(sender.user_id, None)
+
+    async def close_all(self) -> None:
+        """Close every open page, saying the server is going away (pages reconnect by
+        themselves when it is back): the server's shutdown then waits for no idle page."""
+        pages = [page for person in self._pages.values() for page in person]
+        await asyncio.gather(
+            *(page.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping") for page in pages)
+        )
 
     def hello(self, sender: Sender) -> View:
         """What the page needs before the first message: language, commands, limits."""

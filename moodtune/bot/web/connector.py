@@ -57,6 +57,7 @@ class WebConnector:
 
     async def stop(self) -> None:
         self.handlers.messenger.disconnect(self.chat.platform)
+        await self.chat.close_all()
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
