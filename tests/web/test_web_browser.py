@@ -154,6 +154,9 @@ def expect(locator: Any) -> Any:
     return playwright.expect(locator)
 
 
+playwright.expect.set_options(timeout=30_000)  # the machine running the tests may be busy
+
+
 # A feeling, its tracks, and the buttons under them.
 
 
@@ -282,7 +285,7 @@ async def test_record_a_voice_note(tab: Tab, speech_wav: Path | None) -> None:
         pytest.skip("needs espeak-ng for the fake microphone's speech")
     record = tab.page.locator("#record")
     await record.click()
-    await expect(record).to_have_text("⏹ 0:02", timeout=10_000)
+    await expect(record).to_have_text(re.compile(r"⏹ 0:0[2-9]"))
     count = await tab.page.locator(".msg.bot:not(.welcome)").count()
     await record.click()
     answer = await tab.answer(count)

@@ -568,7 +568,8 @@
         toast(t().emptyRecording);
         return;
       }
-      const seconds = Math.round((Date.now() - started) / 1000);
+      const limit = Math.round(state.limits.voice_seconds);
+      const seconds = Math.min(Math.round((Date.now() - started) / 1000), limit);
       const label = `${t().voiceNote} ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
       const name = `voice-note.${type.endsWith("ogg") ? "ogg" : "webm"}`;
       const caption = text.value.trim();
