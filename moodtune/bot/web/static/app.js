@@ -81,6 +81,7 @@
     pending: new Map(), // message id → {bubble, press}
     chosen: null, // {file, kind}
     recording: null,
+    askingMicrophone: false,
   };
   const t = () => UI[state.language];
 
@@ -538,12 +539,16 @@
       toast(t().noMicrophone, true);
       return;
     }
+    if (state.askingMicrophone) return; // a second click while the browser asks
+    state.askingMicrophone = true;
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch {
       toast(t().noMicrophone, true);
       return;
+    } finally {
+      state.askingMicrophone = false;
     }
     const types = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus", "audio/webm"];
     const mimeType = types.find((type) => MediaRecorder.isTypeSupported(type));
