@@ -60,6 +60,26 @@ class Settings(BaseSettings):
     person_cache_size: int = 10_000
     person_cache_seconds: float = 300.0
 
+    # Group playlists (/playlist and /mood in a group chat).
+    group_mood_half_life_hours: float = 3.0  # a member's readings in a group fade this fast;
+    # after ~6.6 half-lives (under 1 %) they are not counted at all
+    playlist_size: int = 10  # tracks in /playlist without a number
+    playlist_max: int = 20  # the most one /playlist may ask for
+
+    @field_validator("playlist_size", "playlist_max")
+    @classmethod
+    def _playlist_size(cls, value: int) -> int:
+        if not 1 <= value <= 100:
+            raise ValueError("must be from 1 to 100")
+        return value
+
+    @field_validator("group_mood_half_life_hours")
+    @classmethod
+    def _half_life(cls, value: float) -> float:
+        if not 0 < value < float("inf"):
+            raise ValueError("must be a positive number of hours")
+        return value
+
     # Platforms.
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -75,6 +95,10 @@ class Settings(BaseSettings):
     language: Literal["auto", "en", "zh"] = "auto"
     analysis_workers: int = 2
     messages_per_minute: int = 20
+
+    # Telegram through a proxy: an HTTP(S) proxy URL, credentials allowed (user:password@).
+    # Unset: HTTPS_PROXY / HTTP_PROXY from the environment, NO_PROXY honoured.
+    telegram_proxy: SecretStr | None = None
 
     # Web chat (moodtune/bot/web/): one page and a WebSocket, on loopback unless allowed.
     web_enabled: bool = False  # run it beside the bots too when a platform token is set

@@ -2,7 +2,8 @@
 
 Bad input (empty text, an unreadable photo, a silent voice note...) is a usage error:
 one clear line on stderr and exit code 2, never a traceback. A broken setup (a missing
-lexicon file, an unreachable database) exits with 1 and says what to fix.
+lexicon file, an unreachable database, no way to Telegram) exits with 1 and says what to
+fix. Output cut short by its reader (`moodtune … | head`) ends quietly, with exit 1.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def friendly_errors(func: Callable[..., T]) -> Callable[..., T]:
             raise fail(str(error), SETUP_ERROR) from None
         except ValidationError as error:
             raise fail(_describe_settings(error), SETUP_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output has gone (`moodtune … | head`): click ends quietly
+            # with exit 1, as Python's documentation does (tests/bot/test_cli_pipes.py).
+            raise
         except (OSError, InputError) as error:
             raise fail(_describe(error), USAGE_ERROR) from None
 

@@ -50,6 +50,10 @@ async def serve(
     """Open the App, start each connector, run until `stop` is set (SIGINT / SIGTERM by
     default), then stop them in reverse order and close the App."""
     stop = stop or _stop_on_signals()
+    for factory in factories:  # a platform that cannot be reached is named before anything
+        precheck = getattr(factory, "precheck", None)
+        if precheck is not None:
+            await precheck(settings)
     app = await App.open(settings)
     handlers = Handlers(app)
     started: list[Connector] = []

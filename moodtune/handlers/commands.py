@@ -1,4 +1,4 @@
-"""Commands: /start /help /mode /mood /export /forget /privacy, platform-neutral."""
+"""Commands: /start /help /mode /mood /export /forget /privacy /playlist, platform-neutral."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from moodtune.handlers.export import export_json, export_person
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
+from moodtune.handlers.playlists import Playlists
 from moodtune.handlers.replies import Attachment, Chat, Choice, Reply, Sender
 from moodtune.storage import moods, persons
 from moodtune.storage.models import MODES
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 YES = ("yes", "y", "是", "是的", "确定", "好")  # typed answers, where people type (terminal, web)
 NO = ("no", "n", "否", "不", "不要", "取消")
 FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
-COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
+COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy", "playlist")
 DESCRIPTIONS = {
     "start": ("say hello", "打个招呼"),
     "help": ("what I can do", "我能做什么"),
@@ -32,6 +33,7 @@ DESCRIPTIONS = {
     "export": ("everything I store about you", "导出我保存的关于你的数据"),
     "forget": ("erase everything about you", "删除关于你的一切"),
     "privacy": ("what I keep and what I don't", "我保存什么、不保存什么"),
+    "playlist": ("a playlist for everyone in a group", "给群里所有人的歌单"),
 }
 
 
@@ -45,6 +47,7 @@ class Commands:
     def __init__(self, app: Services, clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self._clock = clock
+        self.playlists = Playlists(app)  # group chats
 
     def language(self, sender: Sender) -> str:
         return language_for(self.app.settings.language, sender.language)
@@ -64,6 +67,10 @@ class Commands:
             return Reply(say("start", language, name=sender.display_name or "there"))
         if name == "mode":
             return await self.mode(sender, args, language)
+        if name == "playlist":
+            return await self.playlists.playlist(sender, chat, args)
+        if name == "mood" and chat is not None and chat.is_group:
+            return await self.playlists.room_mood(sender, chat)
         if name == "mood":
             return await self.mood(sender, language)
         if name == "export":

@@ -148,13 +148,18 @@ class Handlers:
 
     async def _answer(self, message: Message) -> Reply:
         sender, chat, conversation = message.sender, message.chat, self.conversation
+        text = message.text
         if message.command is not None:
             name, args = message.command
-            return await self.commands.run(sender, name, args, chat)
+            if name != "feel":
+                return await self.commands.run(sender, name, args, chat)
+            text = " ".join(args)  # /feel … : words, and any photo or voice note with them
+            if not text and message.media is None:
+                return Reply(self.say(sender, "feel_usage"), ok=False)
         media = message.media
         if media is None:
-            if message.text and message.text.strip():
-                return await conversation.on_text(sender, message.text, chat.chat_id)
+            if text and text.strip():
+                return await conversation.on_text(sender, text, chat.chat_id)
             return Reply(self.say(sender, "unsupported_message"), ok=False)
         if media.kind == "sticker":
             return await conversation.on_sticker(sender, media.emoji, chat.chat_id)
@@ -169,7 +174,7 @@ class Handlers:
         data = await self._fetch(message, kind)
         if isinstance(data, Reply):
             return data
-        caption = message.text
+        caption = text or None
         if media.kind == "document":
             return await conversation.on_document(
                 sender, data, media.media_type, media.filename, caption, chat.chat_id
@@ -228,6 +233,8 @@ class Handlers:
         except ButtonDataError as error:
             log.info("refused a button press on %s: %s", sender.platform, error)
             return PressOutcome(notice=self.say(sender, "button_expired"))
+        if pressed.owner is None and isinstance(pressed.action, Vote):  # a room's playlist
+            return await self.commands.playlists.on_vote(sender, press.chat, pressed.action)
         if pressed.owner != sender.user_id:
             return PressOutcome(notice=self.say(sender, "not_yours"), alert=True)
         language = self.conversation.language(sender)
@@ -266,9 +273,16 @@ class Handlers:
     # What every reply goes through.
 
     def finish(self, reply: Reply, sender: Sender, text: str = "") -> Reply:
-        """The reply with its buttons, owned by `sender` (only they may press them)."""
+        """The reply with its buttons, owned by `sender` (only they may press them), unless
+        it came with its own (a group playlist's, which anyone in the chat may press)."""
+        if reply.buttons:
+            return reply
         language = self.conversation.language(sender, text)
         return dataclasses.replace(reply, buttons=keyboard_for(reply, sender.user_id, language))
+
+    async def member_left(self, chat: Chat, user_id: str) -> None:
+        """Someone left a group (or was removed): their moods there no longer count."""
+        await self.commands.playlists.member_left(chat, user_id)
 
     async def send(self, chat: Chat, reply: Reply, owner: Sender) -> bool:
         """A message the bot starts in `chat` (buttons owned by `owner`); whether it arrived."""

@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.emotion import EmotionVector
-from moodtune.storage.models import Feedback, MoodReading, Person, Recommendation, Track
+from moodtune.storage.models import (
+    Feedback,
+    MoodReading,
+    Person,
+    Recommendation,
+    RoomOffer,
+    Track,
+)
 
 FORMAT = "moodtune-export/1"
 
@@ -25,7 +32,8 @@ def _mood(vector: Any) -> dict[str, float]:
 
 
 async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]:
-    """The person, their moods, the tracks offered to them and their thumbs, oldest first."""
+    """The person, their moods, the tracks offered to them and their thumbs, and the group
+    playlist tracks that named them, oldest first."""
     moods = await session.scalars(
         select(MoodReading).where(MoodReading.person_id == person.id).order_by(MoodReading.id)
     )
@@ -37,6 +45,12 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
     )
     thumbs = await session.scalars(
         select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.id)
+    )
+    named = await session.execute(
+        select(RoomOffer, Track.title, Track.artists)
+        .join(Track, Track.id == RoomOffer.track_id)
+        .where(RoomOffer.for_person_id == person.id)
+        .order_by(RoomOffer.id)
     )
     return {
         "format": FORMAT,
@@ -76,6 +90,16 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
         "thumbs": [
             {"offer_id": f.recommendation_id, "value": f.value, "at": _time(f.updated_at)}
             for f in thumbs
+        ],
+        "named_in_group_playlists": [
+            {
+                "at": _time(o.created_at),
+                "chat_id": o.chat_id,
+                "track": title,
+                "artists": list(artists),
+                "strategy": o.strategy,
+            }
+            for o, title, artists in named
         ],
     }
 

@@ -183,9 +183,88 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(I restarted while answering you; in case it did not reach you, my answer:)",
         "zh": "（回复你的时候我重启了；以防你没收到，这是我的回答：）",
     },
+    "feel_usage": {
+        "en": "Tell me how you feel after /feel, e.g. /feel a bit tired but hopeful "
+        "(a photo or a voice note works too).",
+        "zh": "在 /feel 后面说说你的感受，比如 /feel 有点累但还挺期待（也可以发照片或语音）。",
+    },
     "too_late": {
         "en": "Sorry, I was away and only got your message now. Tell me again how you feel?",
         "zh": "抱歉，我刚才不在，现在才收到你的消息。再告诉我一次你现在的感受好吗？",
+    },
+    # Group playlists (handlers/playlists.py).
+    "playlist_usage": {
+        "en": "Use /playlist [number] [fair|average|least-misery], e.g. /playlist 8 or "
+        "/playlist least-misery. The number is {low} to {high}; fair is the default.",
+        "zh": "用法：/playlist [数量] [fair|average|least-misery]，比如 /playlist 8 或 "
+        "/playlist least-misery。数量为 {low} 到 {high}，默认 fair（公平）。",
+    },
+    "playlist_range": {
+        "en": "A playlist has {low} to {high} tracks, so {asked} won't do. "
+        "Try /playlist {default}.",
+        "zh": "歌单可以有 {low} 到 {high} 首歌，{asked} 不行。试试 /playlist {default}。",
+    },
+    "playlist_private": {
+        "en": "/playlist makes one list for everyone in a group chat. Add me to a group, "
+        "or just tell me here how you feel.",
+        "zh": "/playlist 是给群聊里所有人的歌单。把我加进群吧，或者直接在这里告诉我你的感受。",
+    },
+    "playlist_nobody": {
+        "en": "Nobody here has told me how they feel lately, so I can't make a playlist for "
+        "the room yet. Tell me with /feel … (or mention me): everyone who does is counted.",
+        "zh": "最近这里还没有人告诉我心情，暂时没法给大家做歌单。用 /feel … 或 @我 说说你的感受，"
+        "说了的人都会被算进来。",
+    },
+    "playlist_header": {
+        "en": "🎧 A playlist for the room ({strategy}), for the {count} of you who told me "
+        "how you feel:",
+        "zh": "🎧 给大家的歌单（{strategy}），照顾到告诉过我心情的 {count} 位：",
+    },
+    "strategy_fair": {"en": "fair: nobody left far away", "zh": "公平：不让任何人落单"},
+    "strategy_average": {"en": "average", "zh": "平均"},
+    "strategy_least-misery": {"en": "least misery", "zh": "最少失落"},
+    "playlist_fit": {
+        "en": "{name} {bar} {fit}% · {tracks} for them",
+        "zh": "{name} {bar} {fit}% · {tracks} 首给 ta",
+    },
+    "playlist_more": {
+        "en": "… and {count} more: {low}–{high}%",
+        "zh": "……还有 {count} 位：{low}–{high}%",
+    },
+    "playlist_invite": {
+        "en": "Anyone else: tell me how you feel (/feel …) to be counted next time.",
+        "zh": "其他人：告诉我你的感受（/feel …），下次就会把你算进来。",
+    },
+    "playlist_invite_you": {
+        "en": "You are not counted yet: tell me how you feel here first (/feel …).",
+        "zh": "你还没被算进来：先在这里告诉我你的感受（/feel …）。",
+    },
+    "playlist_empty": {
+        "en": "I have no new tracks for this room right now: everything near your moods "
+        "was played here recently. Try again later.",
+        "zh": "暂时没有新歌了：和大家心情相近的歌最近都在这里放过了，稍后再试吧。",
+    },
+    "playlist_for": {"en": "for {name}", "zh": "给 {name}"},
+    "member": {"en": "member {number}", "zh": "成员 {number}"},
+    "room_vote_up": {
+        "en": "Noted 👍, for you only: more like this for you.",
+        "zh": "记下了 👍，只算你的：会给你多推荐这样的歌。",
+    },
+    "room_vote_down": {
+        "en": "Noted 👎, for you only: I won't offer it to you again.",
+        "zh": "记下了 👎，只算你的：不会再推荐给你。",
+    },
+    "room_vote_unknown": {
+        "en": "That track is no longer on offer in this chat.",
+        "zh": "这首歌已经不在这个群的歌单里了。",
+    },
+    "room_mood_empty": {
+        "en": "Nobody here has told me how they feel lately. /feel … to share yours.",
+        "zh": "最近这里还没有人告诉我心情。用 /feel … 说说你的吧。",
+    },
+    "room_mood": {
+        "en": "The room's mood, {count} of you (no names): {groups}",
+        "zh": "群里的心情，共 {count} 位（不显示名字）：{groups}",
     },
     # The web chat (moodtune/bot/web/).
     "web_bad_frame": {

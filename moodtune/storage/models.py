@@ -1,4 +1,5 @@
-"""The tables: people, tracks, what was offered to whom, their thumbs, their moods."""
+"""The tables: people, tracks, what was offered to whom, their thumbs, their moods, and
+what was offered to a group chat's room."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ MODES = ("match", "lift")
 PLATFORMS = ("telegram", "discord", "local", "web")
 CHAT_KINDS = ("private", "group")
 MOOD_KINDS = ("reading", "correction")
+STRATEGIES = ("fair", "average", "least-misery")  # group playlists (recommender/groups.py)
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -159,6 +161,7 @@ class MoodReading(Base):
     __tablename__ = "mood_readings"
     __table_args__ = (
         Index("ix_mood_readings_person_time", "person_id", "created_at"),
+        Index("ix_mood_readings_chat_time", "chat_id", "created_at"),  # a group's moods
         CheckConstraint("kind IN ('reading', 'correction')", name="kind"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
     )
@@ -201,3 +204,45 @@ class InboxEvent(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RoomOffer(Base):
+    """A track of a group playlist (/playlist): offered to the room, not to one person, so
+    no member's /forget takes it away from the others. `for_person_id` is the member it
+    was mainly for (emptied when they are forgotten)."""
+
+    __tablename__ = "room_offers"
+    __table_args__ = (
+        Index("ix_room_offers_chat_recent", "platform", "chat_id", "id"),
+        CheckConstraint("strategy IN ('fair', 'average', 'least-misery')", name="strategy"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    for_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    rank: Mapped[int]
+    strategy: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = _created()
+
+
+class RoomVote(Base):
+    """A member's thumb on a room offer. The thumb itself is a Feedback row on an offer of
+    the track to the voter (a Recommendation in that chat, made on their first press), so
+    it counts for the voter and only for them: their taste, /export and /forget see it as
+    any other. One per member and room offer."""
+
+    __tablename__ = "room_votes"
+
+    room_offer_id: Mapped[int] = mapped_column(
+        ForeignKey("room_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )

@@ -29,6 +29,8 @@ from moodtune.storage.types import VectorError, as_vector, vector_to_bytes, vect
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {"persons", "chats", "tracks", "recommendations", "feedback", "mood_readings"}
+TABLES |= {"room_offers", "room_votes"}  # group playlists
+TABLES |= {"inbox"}
 
 
 def test_there_is_one_head_revision_and_it_is_the_newest() -> None:

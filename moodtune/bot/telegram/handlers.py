@@ -112,6 +112,11 @@ class TelegramBot:
         message = update.message
         if message is None:
             return
+        chat = chat_of(message.chat)
+        if message.left_chat_member is not None and chat is not None:
+            await self.handlers.member_left(chat, str(message.left_chat_member.id))
+            self.handlers.delivered(self.platform, str(update.update_id))
+            return
         incoming = self.translate(update.update_id, message, context.bot.username, context.bot.id)
         if incoming is None:
             return

@@ -21,6 +21,12 @@ SHUTDOWN_SECONDS = 5.0  # what is being answered gets this long when the server 
 class WebConnector:
     name = "web chat"
 
+    @staticmethod
+    async def precheck(settings: Settings) -> None:
+        """Before the database opens (bot/runner.py): a listening address beyond this
+        machine that was not asked for is named at once."""
+        check_listen(settings)
+
     def __init__(self, settings: Settings, handlers: Handlers) -> None:
         check_listen(settings)
         self.settings = settings
