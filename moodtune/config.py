@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -119,6 +120,26 @@ class Settings(BaseSettings):
     checkin_answer_hours: float = Field(default=6.0, gt=0)
     checkin_sends_per_second: float = Field(default=0.0, ge=0)
     checkin_processes: int = Field(default=1, ge=1)
+
+    # Web chat (moodtune/bot/web/): one page and a WebSocket, on loopback unless allowed.
+    web_enabled: bool = False  # run it beside the bots too when a platform token is set
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
+    web_allow_remote: bool = False  # required to listen on anything but loopback
+    web_origin: str | None = None  # the public origin behind a proxy: https://chat.example.org
+    web_cookie_secret: SecretStr | None = None  # signs the cookie; else made in data_dir
+    web_max_sockets: int = Field(default=1000, ge=1)  # open WebSockets, all people together
+    web_sockets_per_person: int = Field(default=8, ge=1)  # tabs of one browser
+
+    @field_validator("web_origin")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        origin = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^/\s?#@]+", origin):
+            raise ValueError("an origin is scheme://host[:port], e.g. https://chat.example.org")
+        return origin.lower()
 
     @field_validator(
         "recommend_k", "repeat_window", "max_text_chars", "analysis_workers", "person_cache_size"

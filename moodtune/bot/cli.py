@@ -216,17 +216,16 @@ def chat() -> None:
 @cli.command()
 @friendly_errors
 def run() -> None:
-    """Start the bot: every platform with a token configured, in one process; the terminal
-    chat when there is none."""
+    """Start the bot: every platform with a token configured, in one process, and the web
+    chat beside them with MOODTUNE_WEB_ENABLED=true; the web chat alone when there is none
+    (the terminal chat is `moodtune chat`)."""
     from moodtune.bot.redaction import configure_logging
     from moodtune.bot.runner import configured, serve
 
     settings = get_settings()
     factories = configured(settings)
-    if not factories:
-        typer.echo("No platform token configured: starting the local chat.", err=True)
-        chat()
-        return
+    if settings.telegram_token is None and settings.discord_token is None:
+        typer.echo("No platform token configured: starting the web chat.", err=True)
     configure_logging()
     event_loop.run(serve(settings, factories))
 

@@ -1,8 +1,9 @@
 """`moodtune run`: one process, one App, every configured connector.
 
 Telegram starts when MOODTUNE_TELEGRAM_TOKEN is set, Discord when MOODTUNE_DISCORD_TOKEN is
-(both may be); they share the App (database, catalog, engines, people in memory) and the
-conversation core. With no platform configured, the local chat starts instead.
+(both may be), the web chat when MOODTUNE_WEB_ENABLED is set or no platform has a token;
+they share the App (database, catalog, engines, people in memory), the conversation core
+and the daily check-in scheduler.
 """
 
 from __future__ import annotations
@@ -36,12 +37,17 @@ ConnectorFactory = Callable[[Settings, Handlers], Connector]
 
 
 def configured(settings: Settings) -> list[ConnectorFactory]:
-    """The connectors the settings ask for, in start order."""
+    """The connectors the settings ask for, in start order: every platform with a token,
+    and the web chat beside them when enabled, or alone when no platform has a token."""
     factories: list[ConnectorFactory] = []
     if settings.telegram_token is not None:
         from moodtune.bot.telegram.connector import TelegramConnector
 
         factories.append(TelegramConnector)
+    if not factories or settings.web_enabled:
+        from moodtune.bot.web import WebConnector
+
+        factories.append(WebConnector)
     return factories
 
 

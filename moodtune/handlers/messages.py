@@ -415,6 +415,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "🎙 Speech-to-text failed this time, so I read only your tone.",
         "zh": "🎙 这次语音识别出错了，我只读了你的语气。",
     },
+    # The web chat (moodtune/bot/web/).
+    "web_bad_frame": {
+        "en": "The page sent something I could not read ({reason}). Reloading it should help.",
+        "zh": "页面发来了我读不懂的内容（{reason}）。刷新页面试试。",
+    },
+    "web_bad_upload": {
+        "en": "The page sent a file I could not read ({reason}). Please try again.",
+        "zh": "页面发来的文件我读不了（{reason}）。请再试一次。",
+    },
+    "web_no_person": {
+        "en": "This page has no moodtune session: its cookie is missing or was changed. "
+        "Reload the page to start one.",
+        "zh": "这个页面没有 moodtune 会话：它的 cookie 丢失或被改动了。刷新页面即可重新开始。",
+    },
+    "web_busy": {
+        "en": "Too many people are chatting right now. Please try again in a minute.",
+        "zh": "现在聊天的人太多了，请一分钟后再试。",
+    },
+    "web_too_many_tabs": {
+        "en": "moodtune is open in too many tabs of this browser. Close one and reload.",
+        "zh": "这个浏览器打开的 moodtune 标签页太多了。关掉一个再刷新。",
+    },
+    "web_other_origin": {
+        "en": "This chat answers its own page only.",
+        "zh": "这个聊天只回应它自己的页面。",
+    },
 }
 
 GROUP_EMOJI = {
