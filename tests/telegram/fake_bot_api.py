@@ -65,6 +65,7 @@ class FakeBotApi:
     def __init__(self, token: str = TOKEN, host: str = "127.0.0.1") -> None:
         self.token = token
         self.host = host  # named in its URLs; it listens on 127.0.0.1 (another name: via a proxy)
+        self.admins: set[int] = set()  # users getChatMember calls administrators
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # every message the bot sent, in arrival order
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → message
@@ -401,6 +402,17 @@ class FakeBotApi:
 
     async def _m_getMe(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         return BOT
+
+    async def _m_getChatMember(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        user_id = int(params["user_id"])
+        if user_id not in self.admins:
+            return {"status": "member", "user": self.user(user_id)}
+        rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                  "can_restrict_members", "can_promote_members", "can_change_info",
+                  "can_invite_users", "can_post_stories", "can_edit_stories",
+                  "can_delete_stories")  # fmt: skip
+        return {"status": "administrator", "user": self.user(user_id), "can_be_edited": False,
+                "is_anonymous": False, **dict.fromkeys(rights, True)}  # fmt: skip
 
     async def _m_deleteWebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         self.webhook = None
