@@ -105,6 +105,21 @@ def _postgres_database(postgres_url: str) -> Iterator[str]:
         _in_thread(_postgres_execute(postgres_url, drop))
 
 
+@pytest.fixture
+def own_postgres_database(postgres_url: str) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database of this test's own, dropped after it."""
+    from sqlalchemy.engine import make_url
+
+    name = f"moodtune_own_{uuid.uuid4().hex[:12]}"
+    _in_thread(_postgres_execute(postgres_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _in_thread(
+            _postgres_execute(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        )
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database: a fresh SQLite file, or the session's PostgreSQL emptied."""
