@@ -48,6 +48,7 @@ class Handlers:
         self.conversation = Conversation(app)
         self.commands = Commands(app)
         self.checkins = self.commands.checkins
+        self._inboxed: set[tuple[str, str]] = set()  # events received into the inbox, not done
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
         self.seen = SeenEvents()
         self.chats = Chats(app.sessions, app.people.writer)
@@ -61,12 +62,25 @@ class Handlers:
         ids of those not stored before. Raises when the database cannot take them: the
         connector then does not acknowledge them, and the platform delivers them again."""
         async with self.app.sessions() as session, session.begin():
-            return await inbox.receive(session, platform, events)
+            fresh = await inbox.receive(session, platform, events)
+        self._inboxed.update((platform, event_id) for event_id in fresh)
+        return fresh
 
     async def pending(self, platform: str) -> list[InboxEvent]:
         """Events stored but not done (the process stopped while handling them), in order."""
         async with self.app.sessions() as session:
-            return await inbox.pending(session, platform)
+            events = await inbox.pending(session, platform)
+        self._inboxed.update((platform, event.event_id) for event in events)
+        return events
+
+    def _answering(self, platform: str, event_id: str) -> inbox.Answering | None:
+        """The inbox entry this event is answered as; None for a connector that keeps no
+        inbox (the terminal, the web chat): nothing to mark."""
+        key = (platform, event_id)
+        if key not in self._inboxed:
+            return None
+        self._inboxed.discard(key)
+        return inbox.Answering(platform, event_id)
 
     async def on_message(self, message: Message) -> Reply | None:
         """The reply to one incoming message, its buttons filled in; None when nothing is to
@@ -76,7 +90,7 @@ class Handlers:
         if not self.seen.first_time(sender.platform, message.event_id):
             log.info("%s event %s delivered again; handled once", sender.platform, message.event_id)
             return None
-        answering = inbox.Answering(sender.platform, message.event_id)
+        answering = self._answering(sender.platform, message.event_id)
         token = inbox.ANSWERING.set(answering)
         reply: Reply | None = None
         try:
@@ -87,7 +101,8 @@ class Handlers:
             await self._done(answering, reply)
 
     def delivered(self, platform: str, event_id: str) -> None:
-        """The platform took the answer to this event: nothing to send again after a restart."""
+        """The platform took the answer to this event: nothing to send again after a restart
+        (connectors that keep no inbox need not call this)."""
         self.app.people.writer.write_later(sent=[(platform, event_id)])
 
     async def stored_answer(self, event: InboxEvent, sender: Sender) -> Reply | None:
@@ -121,7 +136,7 @@ class Handlers:
     async def too_late(self, message: Message) -> Reply:
         """The answer to a message that waited too long (the bot was down): an apology,
         and the event done."""
-        answering = inbox.Answering(message.sender.platform, message.event_id)
+        answering = self._answering(message.sender.platform, message.event_id)
         reply = self.finish(Reply(self.say(message.sender, "too_late")), message.sender)
         await self._done(answering, reply)
         return reply
@@ -139,9 +154,9 @@ class Handlers:
         await self.checkins.heard_from(chat)
         return self.finish(await self._answer(message), sender, message.text or "")
 
-    async def _done(self, answering: inbox.Answering, reply: Reply | None) -> None:
+    async def _done(self, answering: inbox.Answering | None, reply: Reply | None) -> None:
         """Mark the event done, unless storing its answer did already (the usual case)."""
-        if answering.marked:
+        if answering is None or answering.marked:
             return
         record = {"text": reply.text[:200]} if reply is not None else {"ignored": True}
         try:
@@ -229,7 +244,7 @@ class Handlers:
         if not self.seen.first_time(sender.platform, press.event_id):
             log.info("%s press %s delivered again; handled once", sender.platform, press.event_id)
             return PressOutcome()
-        answering = inbox.Answering(sender.platform, press.event_id)
+        answering = self._answering(sender.platform, press.event_id)
         outcome = PressOutcome()
         try:
             outcome = await self._pressed(press)
