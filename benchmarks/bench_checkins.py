@@ -36,7 +36,7 @@ from moodtune.handlers.daily_time import next_due
 from moodtune.handlers.outbound import Delivery
 from moodtune.handlers.time_zones import zone_info
 from moodtune.storage import checkins
-from moodtune.storage.db import make_engine, make_session_factory, upgrade
+from moodtune.storage.db import make_engine, make_session_factory, on_server, upgrade
 
 URL_ENVS = ("MOODTUNE_BENCH_DATABASE_URL", "MOODTUNE_TEST_POSTGRES_URL")
 CHECKINS = 100_000
@@ -87,17 +87,6 @@ async def _fill(url: str, records: list[tuple]) -> None:
                    "updated_at"]  # fmt: skip
         await connection.copy_records_to_table("checkins", records=records, columns=columns)
         await connection.execute("ANALYZE checkins")
-    finally:
-        await connection.close()
-
-
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
     finally:
         await connection.close()
 
@@ -193,12 +182,12 @@ async def _run(quick: bool) -> list[Row]:
     if server is None:
         return [Row(NAME, f"skipped: set {URL_ENVS[0]} to a PostgreSQL server", 0, "")]
     database = f"moodtune_bench_checkins_{uuid.uuid4().hex[:10]}"
-    await _admin(server, f'CREATE DATABASE "{database}"')
+    await on_server(server, f'CREATE DATABASE "{database}"')
     try:
         url = make_url(server).set(database=database).render_as_string(hide_password=False)
         return await _measure(url, quick)
     finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await on_server(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def run(quick: bool = False) -> list[Row]:

@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import io
 import json
-import multiprocessing
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.helper_process import HelperProcess
 from benchmarks.table import Row
 
 PEOPLE = 200
@@ -50,22 +50,6 @@ FEELINGS = (
 
 
 # The pages: a process of their own.
-
-
-class _Pages:
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve_pages, args=(child,), daemon=True)
-        self.process.start()
-
-    async def ask(self, *command: Any) -> Any:
-        self.conn.send(command)
-        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
-
-    def stop(self) -> None:
-        self.conn.send(("stop",))
-        self.process.join(timeout=10)
 
 
 def _serve_pages(conn: Any) -> None:
@@ -197,7 +181,7 @@ async def _measure(quick: bool) -> list[Row]:
     from moodtune.config import Settings
     from moodtune.handlers.dispatch import Handlers
 
-    pages = _Pages()
+    pages = HelperProcess(_serve_pages)  # the 200 pages, in a process of their own
     try:
         with tempfile.TemporaryDirectory(prefix="moodtune-bench-web-") as tmp:
             settings = Settings(_env_file=None, data_dir=Path(tmp), web_port=0)  # type: ignore[call-arg]

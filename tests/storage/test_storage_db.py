@@ -28,6 +28,7 @@ from moodtune.storage.db import (
     current_revision,
     make_engine,
     make_session_factory,
+    on_server,
     upgrade,
 )
 from moodtune.storage.models import Base, Person, Recommendation
@@ -312,23 +313,11 @@ def empty_db_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[st
         return
     server = request.getfixturevalue("postgres_url")
     name = f"moodtune_migration_{uuid.uuid4().hex[:12]}"
-    _in_loop(_on_server(server, f'CREATE DATABASE "{name}"'))
+    _in_loop(on_server(server, f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
-        _in_loop(_on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _on_server(url: str, statement: str) -> None:
-    """A statement outside any transaction (CREATE / DROP DATABASE), with asyncpg."""
-    import asyncpg
-
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+        _in_loop(on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _rows(url: str, statement: str) -> list[tuple]:
