@@ -213,7 +213,7 @@ class Conversation:
             *modality_lines(reading, language),
             say(tracks if offered else "no_tracks", language),
         ]
-        return Reply("\n".join(lines), offered, reading)
+        return Reply("\n".join(lines), offered, reading, mood=answer.mood)
 
     async def _person(self, sender: Sender) -> PersonState:
         return await self.app.people.get(

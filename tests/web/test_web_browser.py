@@ -358,7 +358,8 @@ async def test_a_chinese_browser_gets_chinese(browser: Any, chat: WebHarness) ->
         )
         await expect(tab.page.locator("html")).to_have_attribute("lang", "zh-CN")
         answer = await tab.say("今天好累，有点想家")
-        await expect(answer.locator(".text")).to_have_text("给你的歌：")
+        await expect(answer.locator(".text")).to_contain_text("按你此刻的心情：")
+        await expect(answer.locator(".text")).to_contain_text("给你的歌：")
         await expect(answer.locator("button.groups")).to_have_text("🙅 不是这种感觉")
         await tab.shot("chinese")
 

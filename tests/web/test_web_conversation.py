@@ -24,7 +24,7 @@ async def test_a_feeling_gets_its_mood_and_tracks_each_with_its_thumbs(web: WebH
     mood = reply["mood"]
     assert mood["bars"][0]["name"] == "sorrow" and 0 < mood["confidence"] <= 1
     assert "sorrow" not in reply["text"]  # the bars are drawn by the page, not repeated
-    assert reply["text"] == "Tracks for you:"
+    assert reply["text"] == "For how you feel now:\nTracks for you:"
     placed = reply["buttons"]["by_offer"]
     for track in reply["tracks"]:
         assert [b["label"] for b in placed[track["offer"]]] == [
@@ -95,7 +95,10 @@ async def test_the_browser_language_picks_chinese(web: WebHarness) -> None:
         assert page.hello["language"] == "zh"
         assert dict(page.hello["commands"])["mood"] == "最近 30 天的心情图"
         reply = await page.reply("I feel calm")
-        assert reply["text"] == "给你的歌：" and reply["mood"]["bars"][0]["name"] == "安心"
+        assert (
+            reply["text"] == "按你此刻的心情：\n给你的歌："
+            and reply["mood"]["bars"][0]["name"] == "安心"
+        )
         labels = [b["label"] for row in reply["buttons"]["rows"] for b in row]
         assert labels == ["🙅 不是这种感觉"]
 

@@ -33,10 +33,12 @@ View = dict[str, Any]
 
 
 def reply_view(reply: Reply, language: str) -> View:
-    mood = _mood(reply.reading, language)
+    mood = _mood(reply.mood or reply.reading, reply.reading, language)
     return {
         "ok": reply.ok,
-        "text": _text_beside(reply.text, reply.reading) if mood else reply.text,
+        "text": _text_beside(reply.text, reply.mood or reply.reading, reply.reading)
+        if mood
+        else reply.text,
         "mood": mood,
         "tracks": [_track(number, offered) for number, offered in enumerate(reply.tracks, 1)],
         "buttons": buttons_view(reply.buttons),
@@ -81,29 +83,32 @@ def buttons_view(keyboard: Keyboard) -> View:
     return {"keyboard": raw, "by_offer": by_offer, "rows": rows}
 
 
-def _mood(reading: Reading | None, language: str) -> View | None:
-    if reading is None or not reading.has_signal:
+def _mood(mood: Reading | None, said: Reading | None, language: str) -> View | None:
+    """The card: the mood the tracks follow as bars, and what each part of this message
+    said (`said`; the mood may be an earlier one when this message said little)."""
+    if mood is None or not mood.has_signal:
         return None
     bars = [
         {"emoji": EMOJI[code], "name": describe(code, language), "share": round(share, 4)}
-        for code, share in reading.vector.top(TOP_EMOTIONS, minimum=MIN_SHARE)
+        for code, share in mood.vector.top(TOP_EMOTIONS, minimum=MIN_SHARE)
     ]
     return {
         "bars": bars,
-        "confidence": round(reading.confidence, 4),
-        "parts": modality_lines(reading, language),
+        "confidence": round(mood.confidence, 4),
+        "parts": modality_lines(said, language) if said is not None else [],
     }
 
 
-def _text_beside(text: str, reading: Reading | None) -> str:
+def _text_beside(text: str, mood: Reading | None, said: Reading | None) -> str:
     """`text` without the lines the mood card shows (in either language: the reply's own
     language follows its words, which this module does not see)."""
-    assert reading is not None
+    assert mood is not None
     shown: set[str] = set()
     for language in LANGUAGES:
-        shown.update(mood_lines(reading.vector, language))
-        shown.add(confidence_line(reading.confidence, language))
-        shown.update(modality_lines(reading, language))
+        shown.update(mood_lines(mood.vector, language))
+        shown.add(confidence_line(mood.confidence, language))
+        if said is not None:
+            shown.update(modality_lines(said, language))
     return "\n".join(line for line in text.splitlines() if line not in shown)
 
 
