@@ -5,7 +5,8 @@
     python -m benchmarks --quick      # smaller sizes, for a smoke run
 
 Each benchmark runs in its own process, so one that loads torch (whose idle OpenMP
-threads keep spinning) or fills caches does not slow the next one down.
+threads keep spinning) or fills caches does not slow the next one down. A benchmark
+whose issue asks for a last line (`last_line(rows)`) gets it printed after the table.
 """
 
 from __future__ import annotations
@@ -31,20 +32,30 @@ def _names() -> list[str]:
 
 
 def _run_here(name: str, quick: bool) -> None:
-    """Run one benchmark in this process and print its rows as JSON lines."""
+    """Run one benchmark in this process and print its rows as JSON lines; then, for a
+    benchmark whose issue asks for a last line (`last_line(rows)`), that line."""
     module = importlib.import_module(f"benchmarks.bench_{name}")
-    for row in module.run(quick=quick):
+    rows = module.run(quick=quick)
+    for row in rows:
         print(json.dumps(dataclasses.asdict(row)), flush=True)
+    if hasattr(module, "last_line"):
+        print(json.dumps({"last_line": module.last_line(rows)}), flush=True)
 
 
-def _run_isolated(name: str, quick: bool) -> list[Row]:
+def _run_isolated(name: str, quick: bool) -> tuple[list[Row], list[str]]:
     command = [sys.executable, "-m", "benchmarks", "--one", name, *(["--quick"] if quick else [])]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-    rows = [Row(**json.loads(line)) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows, last_lines = [], []
+    for line in (line for line in done.stdout.splitlines() if line.startswith("{")):
+        fields = json.loads(line)
+        if "last_line" in fields:
+            last_lines.append(fields["last_line"])
+        else:
+            rows.append(Row(**fields))
     if done.returncode != 0:
         crashed = Row(name, "crashed (see stderr)", done.returncode, "exit code", "0", False)
         rows.append(crashed)
-    return rows
+    return rows, last_lines
 
 
 def main() -> int:
@@ -60,15 +71,14 @@ def main() -> int:
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))}")
     rows: list[Row] = []
-    closing: list[str] = []  # lines a benchmark asks to print under the table
+    last_lines: list[str] = []
     for name in args.names or _names():
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        measured = _run_isolated(name, args.quick)
-        rows.extend(measured)
-        summary = getattr(importlib.import_module(f"benchmarks.bench_{name}"), "summary", None)
-        closing.extend(summary(measured) if summary else [])
+        found, lines = _run_isolated(name, args.quick)
+        rows.extend(found)
+        last_lines.extend(lines)
     print(render(rows))
-    for line in closing:
+    for line in last_lines:  # the lines issues ask to end the output with
         print(line)
     return 1 if any(r.ok is False for r in rows) else 0
 

@@ -10,6 +10,10 @@ of both recommenders, then the figures the issue sets, and last the ratio of the
 re-ranker's thumbs-up rate to plain nearest neighbours' "after 20 rounds", taken over
 rounds 16–20 so that one round's luck does not decide it. The targets are judged on the
 full run only: the quick one is a smoke test with too few people to judge by.
+
+Artist variety over time: replies that bring back an artist of the person's two replies
+before (one they had not liked; the target is none), and artist concentration, the share
+of all offers that went to the 1 % biggest artists against their share of the catalog.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 
 from benchmarks.table import Row, render
 from moodtune.recommender.simulation import Settings, Tally, compare
+from moodtune.recommender.tracks import CatalogIndex
 
 AFTER = 20  # the issue's "after 20 rounds"
 SPAN = 5  # rounds the rate "after 20 rounds" is taken over: 16–20
@@ -39,8 +44,28 @@ def ratio_after(nearest: Tally, reranked: Tally, rounds: int = AFTER) -> float:
     return reranked.rate(first, rounds) / max(1e-9, nearest.rate(first, rounds))
 
 
+def concentration_rows(nearest: Tally, reranked: Tally, catalog: CatalogIndex) -> list[Row]:
+    """The 1 % biggest artists: their share of the offers, and of the catalog."""
+    near, in_catalog = nearest.concentration(catalog)
+    rows = [
+        Row("simulation", "1 % biggest artists: share of the catalog", 100 * in_catalog, "%"),
+        Row("simulation", "1 % biggest artists: share of offers, nearest", 100 * near, "%"),
+    ]
+    offered, _ = reranked.concentration(catalog)
+    ratio = offered / max(in_catalog, 1e-9)
+    rows.append(Row("simulation", "1 % biggest artists: share of offers, re-ranker",
+                    100 * offered, "%"))  # fmt: skip
+    rows.append(Row("simulation", "  re-ranker offers ÷ catalog share", ratio, "×"))
+    return rows
+
+
 def summary(
-    nearest: Tally, reranked: Tally, catalog_size: int, rounds: int, judged: bool = True
+    nearest: Tally,
+    reranked: Tally,
+    catalog_size: int,
+    rounds: int,
+    judged: bool = True,
+    catalog: CatalogIndex | None = None,
 ) -> list[Row]:
     """The figures; `judged` compares them with the issue's targets (set for the full run)."""
     after = min(AFTER, rounds)
@@ -62,6 +87,9 @@ def summary(
             100 * nearest.coverage(catalog_size, after), "%"),
         Row("simulation", "replies with > 2 tracks by one artist", reranked.crowded, "",
             "0", reranked.crowded == 0),
+        Row("simulation", "replies bringing back an artist of the 2 before, not liked",
+            reranked.artist_returns, "", "0", reranked.artist_returns == 0),
+        Row("simulation", "  the same, nearest neighbours", nearest.artist_returns, ""),
         Row("simulation", f"distinct artists per reply, round {rounds}",
             reranked.distinct_artists[-1], ""),
     ]  # fmt: skip
@@ -75,6 +103,8 @@ def summary(
             Row("simulation", f"catalog offered to someone, {rounds} rounds",
                 100 * reranked.coverage(catalog_size, rounds), "%"),
         ]  # fmt: skip
+    if catalog is not None:
+        rows += concentration_rows(nearest, reranked, catalog)
     if not judged:
         rows = [Row(r.benchmark, r.case, r.value, r.unit) for r in rows]
     return rows
@@ -95,7 +125,7 @@ def rounds_table(nearest: Tally, reranked: Tally, catalog_size: int) -> str:
 def run(quick: bool = False) -> list[Row]:
     chosen = settings(quick)
     world, nearest, reranked = compare(chosen)
-    return summary(nearest, reranked, len(world.catalog), chosen.rounds, judged=not quick)
+    return summary(nearest, reranked, len(world.catalog), chosen.rounds, not quick, world.catalog)
 
 
 def main() -> int:
@@ -112,7 +142,7 @@ def main() -> int:
     )
     print(rounds_table(nearest, reranked, len(world.catalog)))
     print()
-    rows = summary(nearest, reranked, len(world.catalog), chosen.rounds, judged=not quick)
+    rows = summary(nearest, reranked, len(world.catalog), chosen.rounds, not quick, world.catalog)
     print(render(rows))
     print(f"thumbs-up ratio after {AFTER} rounds: {ratio_after(nearest, reranked):.2f}")
     return 1 if any(r.ok is False for r in rows) else 0

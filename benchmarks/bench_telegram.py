@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.helper_process import HelperProcess
 from benchmarks.table import Row
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "telegram"))
@@ -47,24 +47,13 @@ BURSTS = 3
 TARGET_P99_MS = 30.0
 
 
-class _TelegramProcess:
-    """The fake Bot API server in a process of its own, as Telegram is: its CPU is not
-    the bot's. It runs each burst itself and reports what arrived, and when."""
+class _TelegramProcess(HelperProcess):
+    """The fake Bot API server in a process of its own, as Telegram is. It runs each burst
+    itself and reports what arrived, and when."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
+        super().__init__(_serve)
         self.token, self.base_url, self.base_file_url = self.conn.recv()
-
-    async def ask(self, *command: Any) -> Any:
-        self.conn.send(command)
-        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
-
-    def stop(self) -> None:
-        self.conn.send(("stop",))
-        self.process.join(timeout=10)
 
 
 def _serve(conn: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from moodtune.storage.db import on_server  # CREATE / DROP DATABASE, outside any transaction
+
 REPO = Path(__file__).resolve().parent.parent
 DLUT_CSV = REPO.parent / "shared" / "dlut" / "dict.csv"
 POSTGRES_ENV = "MOODTUNE_TEST_POSTGRES_URL"
@@ -61,18 +63,6 @@ def _in_thread(coroutine: Any) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-async def _postgres_execute(url: str, statement: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """The URL of a SQLite file in tmp_path that does not exist yet (nor its folder)."""
@@ -95,14 +85,27 @@ def _postgres_database(postgres_url: str) -> Iterator[str]:
     from moodtune.storage.db import upgrade
 
     name = f"moodtune_test_{uuid.uuid4().hex[:12]}"
-    _in_thread(_postgres_execute(postgres_url, f'CREATE DATABASE "{name}"'))
+    _in_thread(on_server(postgres_url, f'CREATE DATABASE "{name}"'))
     url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
         yield url
     finally:
         drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        _in_thread(_postgres_execute(postgres_url, drop))
+        _in_thread(on_server(postgres_url, drop))
+
+
+@pytest.fixture
+def own_postgres_database(postgres_url: str) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database of this test's own, dropped after it."""
+    from sqlalchemy.engine import make_url
+
+    name = f"moodtune_own_{uuid.uuid4().hex[:12]}"
+    _in_thread(on_server(postgres_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _in_thread(on_server(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -117,7 +120,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     url = request.getfixturevalue("_postgres_database")
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    _in_thread(_postgres_execute(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    _in_thread(on_server(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return url
 
 

@@ -24,6 +24,8 @@ def test_default_database_is_sqlite_in_the_data_dir(tmp_path: Path) -> None:
         ("MOODTUNE_RECOMMEND_K", "0"),
         ("MOODTUNE_DISTANCE", "manhattan"),
         ("MOODTUNE_RECOMMEND_K", "x"),
+        ("MOODTUNE_MOOD_HALF_LIFE_MINUTES", "0"),
+        ("MOODTUNE_MOOD_HALF_LIFE_MINUTES", "nan"),
     ],
 )
 def test_bad_settings_are_refused_by_name(

@@ -1,8 +1,9 @@
-"""The `moodtune` command: analyze, recommend, chat, run, catalog import, db upgrade.
+"""The `moodtune` command: analyze, recommend, chat, run, models, catalog import, db upgrade.
 
 Bad input (empty text, an unreadable photo, a silent voice note...) is a usage error:
 one clear line on stderr and exit code 2, never a traceback. A broken setup (a missing
-lexicon file, an unreachable database) exits with 1 and says what to fix.
+lexicon file, an unreachable database, no way to Telegram) exits with 1 and says what to
+fix. Output cut short by its reader (`moodtune … | head`) ends quietly, with exit 1.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def friendly_errors(func: Callable[..., T]) -> Callable[..., T]:
             raise fail(str(error), SETUP_ERROR) from None
         except ValidationError as error:
             raise fail(_describe_settings(error), SETUP_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output has gone (`moodtune … | head`): click ends quietly
+            # with exit 1, as Python's documentation does (tests/bot/test_cli_pipes.py).
+            raise
         except (OSError, InputError) as error:
             raise fail(_describe(error), USAGE_ERROR) from None
 
@@ -213,19 +218,29 @@ def chat() -> None:
 @cli.command()
 @friendly_errors
 def run() -> None:
-    """Start the bot: every platform with a token configured, in one process; the terminal
-    chat when there is none."""
+    """Start the bot: every platform with a token configured, in one process, and the web
+    chat beside them with MOODTUNE_WEB_ENABLED=true; the web chat alone when there is none
+    (the terminal chat is `moodtune chat`)."""
     from moodtune.bot.redaction import configure_logging
     from moodtune.bot.runner import configured, serve
 
     settings = get_settings()
     factories = configured(settings)
-    if not factories:
-        typer.echo("No platform token configured: starting the local chat.", err=True)
-        chat()
-        return
+    if settings.telegram_token is None and settings.discord_token is None:
+        typer.echo("No platform token configured: starting the web chat.", err=True)
     configure_logging()
     event_loop.run(serve(settings, factories))
+
+
+@cli.command()
+@friendly_errors
+def models() -> None:
+    """List what reads words, faces and voices, where each model's weights come from
+    (package, file, sha256, licence), and what answers without it."""
+    from moodtune.emotion_engines.inventory import model_reports, render
+
+    for line in render(model_reports(get_settings())):
+        typer.echo(line)
 
 
 @catalog_cli.command("import")

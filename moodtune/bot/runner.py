@@ -1,8 +1,9 @@
 """`moodtune run`: one process, one App, every configured connector.
 
 Telegram starts when MOODTUNE_TELEGRAM_TOKEN is set, Discord when MOODTUNE_DISCORD_TOKEN is
-(both may be); they share the App (database, catalog, engines, people in memory) and the
-conversation core. With no platform configured, the local chat starts instead.
+(both may be), the web chat when MOODTUNE_WEB_ENABLED is set or no platform has a token;
+they share the App (database, catalog, engines, people in memory), the conversation core
+and the daily check-in scheduler.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from moodtune.bot.app import App, freeze_startup_objects
+from moodtune.bot.scheduler import CheckinScheduler
 from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 
@@ -35,7 +37,8 @@ ConnectorFactory = Callable[[Settings, Handlers], Connector]
 
 
 def configured(settings: Settings) -> list[ConnectorFactory]:
-    """The connectors the settings ask for, in start order."""
+    """The connectors the settings ask for, in start order: every platform with a token,
+    and the web chat beside them when enabled, or alone when no platform has a token."""
     factories: list[ConnectorFactory] = []
     if settings.telegram_token is not None:
         from moodtune.bot.telegram.connector import TelegramConnector
@@ -45,6 +48,10 @@ def configured(settings: Settings) -> list[ConnectorFactory]:
         from moodtune.bot.discord.connector import DiscordConnector
 
         factories.append(DiscordConnector)
+    if not factories or settings.web_enabled:
+        from moodtune.bot.web import WebConnector
+
+        factories.append(WebConnector)
     return factories
 
 
@@ -54,18 +61,29 @@ async def serve(
     """Open the App, start each connector, run until `stop` is set (SIGINT / SIGTERM by
     default), then stop them in reverse order and close the App."""
     stop = stop or _stop_on_signals()
+    for factory in factories:  # a platform that cannot be reached is named before anything
+        precheck = getattr(factory, "precheck", None)
+        if precheck is not None:
+            await precheck(settings)
     app = await App.open(settings)
     handlers = Handlers(app)
     started: list[Connector] = []
+    scheduler: CheckinScheduler | None = None
     try:
         for factory in factories:
             connector = factory(settings, handlers)
             await connector.start()
             started.append(connector)
             log.info("%s connector started", connector.name)
+        messenger = handlers.messenger
+        outbounds = {platform: messenger.outbound(platform) for platform in messenger.platforms}
+        scheduler = CheckinScheduler.for_app(app, outbounds)  # daily check-ins, every connector
+        scheduler.start()
         freeze_startup_objects()
         await stop.wait()
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         for connector in reversed(started):
             try:
                 await connector.stop()

@@ -3,7 +3,8 @@
 Catalog rows, importers and the annotator describe a track's feel with plain tags such as
 "nostalgic" or "伤感"; this module turns a list of tags into raw category scores. The table
 is data (mood_tags.csv: tag, category, weight; several rows per tag, weights summing to 1)
-so it can be read and corrected without touching code.
+so it can be read and corrected without touching code. How a tag is shown in a reply, in
+English and in Chinese, is data too (mood_tag_names.csv: tag, en, zh).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from moodtune.emotion import DIM, INDEX
 
 TABLE_FILE = "mood_tags.csv"
+NAMES_FILE = "mood_tag_names.csv"
 COLUMNS = ("tag", "category", "weight")
 WEIGHT_TOLERANCE = 1e-6
 
@@ -107,3 +109,21 @@ def tags_vector(tags: Sequence[str]) -> tuple[np.ndarray, list[str]]:
             for category, weight in table[name].items():
                 scores[INDEX[category]] += weight
     return scores, matched
+
+
+@functools.cache
+def tag_names() -> Mapping[str, tuple[str, str]]:
+    """The bundled names: tag -> (English name, Chinese name)."""
+    text = resources.files(__package__).joinpath(NAMES_FILE).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if _is_data(line)]
+    rows = list(csv.DictReader(lines))
+    return {normalise_tag(row["tag"]): (row["en"].strip(), row["zh"].strip()) for row in rows}
+
+
+def tag_name(tag: str, language: str = "en") -> str:
+    """A tag as a reply in `language` shows it ('melancholy' -> '忧郁' in Chinese); a tag
+    outside the vocabulary (a genre, a place) is shown as written."""
+    names = tag_names().get(normalise_tag(tag))
+    if names is None:
+        return tag
+    return names[1] if language.startswith("zh") else names[0]

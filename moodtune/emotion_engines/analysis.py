@@ -20,6 +20,7 @@ class Inputs:
     text: str | None = None
     photo: bytes | None = None
     voice: bytes | None = None
+    language: str | None = None  # what a voice note is spoken in ('en', 'zh'), when known
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Engines:
         if inputs.photo is not None:
             jobs.append(self.photo.analyze(inputs.photo))
         if inputs.voice is not None:
-            jobs.append(self.voice.analyze(inputs.voice))
+            jobs.append(self.voice.analyze(inputs.voice, inputs.language))
         # One modality (most messages) is awaited as it is: gather would wrap it in a task.
         readings = (await jobs[0],) if len(jobs) == 1 else tuple(await asyncio.gather(*jobs))
         # One valid reading stands as it is (its words, faces, cues as evidence); anything

@@ -63,4 +63,19 @@ class Forget:
     asked_at: int
 
 
-Action = Vote | ShowGroups | Correct | Forget
+@dataclass(frozen=True, slots=True)
+class CheckinAnswer:
+    """A mood group picked under a daily check-in: the answer to the check-in sent as
+    `send_id` (one check-in on one day)."""
+
+    send_id: int
+    group: str
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ActionError(f"unknown mood group {self.group!r}")
+        if isinstance(self.send_id, bool) or not 1 <= self.send_id <= MAX_ID:
+            raise ActionError(f"{self.send_id} is not the id of a sent check-in")
+
+
+Action = Vote | ShowGroups | Correct | Forget | CheckinAnswer

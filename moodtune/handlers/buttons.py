@@ -11,6 +11,10 @@ again that the offer belongs to the presser.
     n:<owner>:<offer>            "not how I feel": show the 7 groups
     c:<owner>:<offer>:<0..6>     the group the person says they feel
     f:<owner>:<asked_at>:y|n     the answer to /forget
+    g:<room offer>:u|d           👍 / 👎 on a group playlist's track: no owner, any member
+                                 of the chat may press it (handlers/playlists.py)
+    k:<send>:<0..6>              the mood group picked under a daily check-in: no
+                                 owner either, the handler checks who may answer
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from moodtune.emotion import GROUPS
 from moodtune.handlers.actions import (
     Action,
     ActionError,
+    CheckinAnswer,
     Correct,
     Forget,
     ShowGroups,
@@ -40,7 +45,9 @@ _PATTERN = re.compile(
     rf"(?:v:(?P<v_owner>{_OWNER}):(?P<v_offer>\d{{1,10}}):(?P<v_value>[ud])"
     rf"|n:(?P<n_owner>{_OWNER}):(?P<n_offer>\d{{1,10}})"
     rf"|c:(?P<c_owner>{_OWNER}):(?P<c_offer>\d{{1,10}}):(?P<c_group>[0-6])"
-    rf"|f:(?P<f_owner>{_OWNER}):(?P<f_asked>\d{{1,12}}):(?P<f_answer>[yn]))",
+    rf"|f:(?P<f_owner>{_OWNER}):(?P<f_asked>\d{{1,12}}):(?P<f_answer>[yn])"
+    rf"|g:(?P<g_offer>\d{{1,10}}):(?P<g_value>[ud])"
+    rf"|k:(?P<k_send>\d{{1,10}}):(?P<k_group>[0-6]))",
     re.ASCII,  # \d is 0-9 only, not every digit Unicode knows
 )
 
@@ -51,9 +58,10 @@ class ButtonDataError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """What a button's data stands for: whose reply it was under, and the action."""
+    """What a button's data stands for: whose reply it was under (None: a group playlist's
+    track or a check-in, anyone in the chat may press it), and the action."""
 
-    owner: str
+    owner: str | None
     action: Action
 
 
@@ -65,8 +73,15 @@ def action_of(button: Button) -> Action | None:
         return None
 
 
-def encode(owner: str, action: Action, max_bytes: int = MAX_BYTES) -> str:
+def encode(owner: str | None, action: Action, max_bytes: int = MAX_BYTES) -> str:
+    """The data of a button; `owner` None only for a vote on a group playlist's track."""
     match action:
+        case CheckinAnswer(send_id, group):  # anyone asked may answer: no owner
+            data = f"k:{send_id}:{GROUP_CODES.index(group)}"
+        case Vote(offer, value) if owner is None:
+            data = f"g:{offer}:{'u' if value > 0 else 'd'}"
+        case _ if owner is None:
+            raise ButtonDataError(f"only a vote or a check-in's answer is anyone's, not {action!r}")
         case Vote(offer, value):
             data = f"v:{owner}:{offer}:{'u' if value > 0 else 'd'}"
         case ShowGroups(offer):
@@ -75,6 +90,8 @@ def encode(owner: str, action: Action, max_bytes: int = MAX_BYTES) -> str:
             data = f"c:{owner}:{offer}:{GROUP_CODES.index(group)}"
         case Forget(confirmed, asked_at):
             data = f"f:{owner}:{asked_at}:{'y' if confirmed else 'n'}"
+        case CheckinAnswer(send_id, group):
+            data = f"k:{send_id}:{GROUP_CODES.index(group)}"
     if len(data.encode()) > max_bytes or not _PATTERN.fullmatch(data):
         raise ButtonDataError(f"cannot encode {action!r} for {owner} in {max_bytes} bytes")
     return data
@@ -89,8 +106,13 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         raise ButtonDataError("button data has an unknown shape")
     kind = data[0]
     field = match.groupdict()
-    owner = field[f"{kind}_owner"]
     try:
+        if kind == "g":
+            return Press(None, Vote(int(field["g_offer"]), 1 if field["g_value"] == "u" else -1))
+        if kind == "k":
+            group = GROUP_CODES[int(field["k_group"])]
+            return Press(None, CheckinAnswer(int(field["k_send"]), group))
+        owner = field[f"{kind}_owner"]
         if kind == "v":
             vote = 1 if field["v_value"] == "u" else -1
             return Press(owner, Vote(int(field["v_offer"]), vote))
@@ -99,12 +121,15 @@ def decode(data: object, max_bytes: int = 100) -> Press:
         if kind == "c":
             group = GROUP_CODES[int(field["c_group"])]
             return Press(owner, Correct(int(field["c_offer"]), group))
+        if kind == "k":
+            group = GROUP_CODES[int(field["k_group"])]
+            return Press(owner, CheckinAnswer(int(field["k_send"]), group))
         return Press(owner, Forget(field["f_answer"] == "y", int(field["f_asked"])))
     except ActionError as error:
         raise ButtonDataError(str(error)) from None
 
 
-def _button(label: str, owner: str, action: Action, keys: tuple[str, ...] = ()) -> Button:
+def _button(label: str, owner: str | None, action: Action, keys: tuple[str, ...] = ()) -> Button:
     return Button(label, encode(owner, action), keys)
 
 
@@ -123,6 +148,18 @@ def keyboard_for(reply: Reply, owner: str, language: str) -> Keyboard:
     if reply.choices:
         rows.append(tuple(_button(c.label, owner, c.action, c.keys) for c in reply.choices))
     return tuple(rows)
+
+
+def room_keyboard(reply: Reply) -> Keyboard:
+    """👍 / 👎 per track of a group playlist, for any member of the chat to press (each
+    vote counts for the one who pressed). No "not how I feel": the room has no one mood."""
+    return tuple(
+        (
+            _button(f"👍 {number}", None, Vote(offered.recommendation_id, 1)),
+            _button(f"👎 {number}", None, Vote(offered.recommendation_id, -1)),
+        )
+        for number, offered in enumerate(reply.tracks, 1)
+    )
 
 
 def group_buttons(owner: str, recommendation_id: int, language: str) -> tuple[Button, ...]:
@@ -175,3 +212,12 @@ def without_corrections(keyboard: Keyboard) -> Keyboard:
         return [] if corrective else [row]
 
     return _rebuild(keyboard, keep)
+
+
+def checkin_buttons(send_id: int, language: str) -> Keyboard:
+    """The 7 mood groups under a check-in, four to a row; anyone in the chat may answer."""
+    buttons = tuple(
+        _button(group_label(group, language), None, CheckinAnswer(send_id, group))
+        for group in GROUP_CODES
+    )
+    return tuple(buttons[i : i + GROUPS_PER_ROW] for i in range(0, len(buttons), GROUPS_PER_ROW))

@@ -1,4 +1,5 @@
-"""Commands: /start /help /mode /mood /export /forget /privacy, platform-neutral."""
+"""Commands: /start /help /mode /mood /export /forget /privacy /playlist /checkin,
+platform-neutral."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.handlers.actions import Forget
+from moodtune.handlers.checkins import Checkins
 from moodtune.handlers.conversation import Services
 from moodtune.handlers.export import export_json, export_person
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import say
 from moodtune.handlers.mood_chart import DAYS, MoodPoint, render_mood_chart, top_groups_line
+from moodtune.handlers.playlists import Playlists
 from moodtune.handlers.replies import Attachment, Chat, Choice, Reply, Sender
 from moodtune.storage import moods, persons
 from moodtune.storage.models import MODES
@@ -23,15 +26,19 @@ log = logging.getLogger(__name__)
 YES = ("yes", "y", "是", "是的", "确定", "好")  # typed answers, where people type (terminal, web)
 NO = ("no", "n", "否", "不", "不要", "取消")
 FORGET_ANSWER_SECONDS = 10 * 60  # a /forget confirmation older than this has expired
-COMMANDS = ("start", "help", "mode", "mood", "export", "forget", "privacy")
+COMMANDS = (
+    "start", "help", "mode", "mood", "export", "forget", "privacy", "playlist", "checkin",
+)  # fmt: skip
 DESCRIPTIONS = {
     "start": ("say hello", "打个招呼"),
     "help": ("what I can do", "我能做什么"),
-    "mode": ("match or lift your mood", "贴合心情，或让心情好起来"),
+    "mode": ("auto, match or lift your mood", "自动、贴合心情，或让心情好起来"),
     "mood": ("your mood over 30 days", "最近 30 天的心情图"),
     "export": ("everything I store about you", "导出我保存的关于你的数据"),
     "forget": ("erase everything about you", "删除关于你的一切"),
     "privacy": ("what I keep and what I don't", "我保存什么、不保存什么"),
+    "playlist": ("a playlist for everyone in a group", "给群里所有人的歌单"),
+    "checkin": ("a daily check-in: /checkin 21:00 Shanghai", "每日心情问候：/checkin 21:00 北京"),
 }
 
 
@@ -45,15 +52,23 @@ class Commands:
     def __init__(self, app: Services, clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self._clock = clock
+        self.playlists = Playlists(app)  # group chats
+        self.checkins = Checkins(app, clock)
 
     def language(self, sender: Sender) -> str:
         return language_for(self.app.settings.language, sender.language)
 
     async def run(
-        self, sender: Sender, name: str, args: Sequence[str] = (), chat: Chat | None = None
+        self,
+        sender: Sender,
+        name: str,
+        args: Sequence[str] = (),
+        chat: Chat | None = None,
+        is_admin: bool = False,
     ) -> Reply:
-        """Answer one command; `name` without the slash, `args` the words after it, `chat`
-        where it was sent (None: the person's private chat)."""
+        """Answer one command; `name` without the slash, `args` the words after it; `chat`
+        where it was sent (None: the person's private chat) and whether the sender is an
+        admin there (a group's check-in is an admin's to set)."""
         name = name.lower()
         language = self.language(sender)
         if name not in COMMANDS:
@@ -64,10 +79,16 @@ class Commands:
             return Reply(say("start", language, name=sender.display_name or "there"))
         if name == "mode":
             return await self.mode(sender, args, language)
+        if name == "playlist":
+            return await self.playlists.playlist(sender, chat, args)
+        if name == "mood" and chat is not None and chat.is_group:
+            return await self.playlists.room_mood(sender, chat)
         if name == "mood":
             return await self.mood(sender, language)
         if name == "export":
             return await self.export(sender, language)
+        if name == "checkin":
+            return await self.checkins.command(sender, chat, args, is_admin)
         return self.ask_to_forget(language)
 
     async def mode(self, sender: Sender, args: Sequence[str], language: str) -> Reply:

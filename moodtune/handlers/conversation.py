@@ -12,12 +12,13 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
-from moodtune.emotion import GROUPS
+from moodtune.emotion import GROUPS, describe
 from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.text.scripts import message_language
 from moodtune.errors import InputError
 from moodtune.handlers.documents import document_kind
-from moodtune.handlers.language import language_for
+from moodtune.handlers.language import language_for, speech_language
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
@@ -50,31 +51,54 @@ class Conversation:
     def language(self, sender: Sender, text: str = "") -> str:
         return language_for(self.app.settings.language, sender.language, text)
 
-    async def on_text(self, sender: Sender, text: str, chat_id: str | None = None) -> Reply:
+    async def on_text(
+        self, sender: Sender, text: str, chat_id: str | None = None, *, kind: str = "reading"
+    ) -> Reply:
+        """Words. `kind` is how the mood is stored ("checkin": it answers a check-in)."""
         language = self.language(sender, text)
-        return await self._on_message(sender, Inputs(text=text), language, chat_id)
+        return await self._on_message(sender, Inputs(text=text), language, chat_id, kind)
 
     async def on_photo(
-        self, sender: Sender, photo: bytes, caption: str | None = None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        photo: bytes,
+        caption: str | None = None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A photo, and its caption when there is one: both read, fused into one mood."""
         inputs = Inputs(text=caption or None, photo=bytes(photo))
-        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+        language = self.language(sender, caption or "")
+        return await self._on_message(sender, inputs, language, chat_id, kind)
 
     async def on_voice(
-        self, sender: Sender, voice: bytes, caption: str | None = None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        voice: bytes,
+        caption: str | None = None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A voice note or an audio file (and a caption, which audio files can carry)."""
-        inputs = Inputs(text=caption or None, voice=bytes(voice))
-        return await self._on_message(sender, inputs, self.language(sender, caption or ""), chat_id)
+        spoken = speech_language(self.app.settings.language, sender.language, caption or "")
+        inputs = Inputs(text=caption or None, voice=bytes(voice), language=spoken)
+        language = self.language(sender, caption or "")
+        return await self._on_message(sender, inputs, language, chat_id, kind)
 
     async def on_sticker(
-        self, sender: Sender, emoji: str | None, chat_id: str | None = None
+        self,
+        sender: Sender,
+        emoji: str | None,
+        chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A sticker speaks through the emoji it was filed under."""
         if not emoji or not emoji.strip():
             return Reply(say("sticker_without_emoji", self.language(sender)), ok=False)
-        return await self.on_text(sender, emoji, chat_id)
+        return await self.on_text(sender, emoji, chat_id, kind=kind)
 
     async def on_document(
         self,
@@ -84,13 +108,15 @@ class Conversation:
         filename: str | None,
         caption: str | None = None,
         chat_id: str | None = None,
+        *,
+        kind: str = "reading",
     ) -> Reply:
         """A file: read as a photo or as sound when it is one, politely refused otherwise."""
-        kind = document_kind(media_type, filename)
-        if kind == "photo":
-            return await self.on_photo(sender, data, caption, chat_id)
-        if kind == "voice":
-            return await self.on_voice(sender, data, caption, chat_id)
+        readable = document_kind(media_type, filename)
+        if readable == "photo":
+            return await self.on_photo(sender, data, caption, chat_id, kind=kind)
+        if readable == "voice":
+            return await self.on_voice(sender, data, caption, chat_id, kind=kind)
         return self.unsupported_document(sender, filename or media_type or "")
 
     def unsupported_document(self, sender: Sender, name: str) -> Reply:
@@ -131,18 +157,31 @@ class Conversation:
         state = await self._person(sender)
         return await self._recommend(state, correction, language, chat_id, header, "correction")
 
+    async def answer(
+        self,
+        sender: Sender,
+        reading: Reading,
+        language: str,
+        chat_id: str | None = None,
+        header: str | None = None,
+        kind: str = "reading",
+    ) -> Reply:
+        """Store a reading made outside the engines (a check-in's answer) as the person's
+        mood of `kind`, and answer it with tracks, as a correction is answered."""
+        state = await self._person(sender)
+        return await self._recommend(state, reading, language, chat_id, header, kind)
+
     async def _on_message(
-        self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None
+        self, sender: Sender, inputs: Inputs, language: str, chat_id: str | None, kind: str
     ) -> Reply:
         try:
             analysis = await self.app.engines.analyze(inputs)
         except InputError as error:
             return Reply(str(error), ok=False)
-        reading = analysis.fused
-        if not reading.has_signal:
-            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+        reading = analysis.fused  # without signal, the person's recent moods may answer
         person = await self._person(sender)
-        return await self._recommend(person, reading, language, chat_id)
+        written = message_language(inputs.text or "")
+        return await self._recommend(person, reading, language, chat_id, kind=kind, written=written)
 
     async def _recommend(
         self,
@@ -152,22 +191,29 @@ class Conversation:
         chat_id: str | None,
         header: str | None = None,
         kind: str = "reading",
+        written: str | None = None,
     ) -> Reply:
         """Store the reading as the person's latest mood (of `kind`), answer with tracks for
-        their current mood, and show the reading: what this message (or correction) said."""
-        picked = await recommend_for_person(
+        the mood it decides (or their recent moods, when it says little), and show that
+        mood, which one it is, and what this message (or correction) said."""
+        answer = await recommend_for_person(
             self.app.people, person, reading, self.app.catalog, self.app.settings, language,
-            chat_id, kind=kind,
+            chat_id, kind=kind, message_language=written,
         )  # fmt: skip
-        offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in picked)
+        if not answer.mood.has_signal:
+            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+        offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in answer.picks)
+        used = "mood_used_now" if answer.from_now else "mood_used_earlier"
+        tracks = "tracks_header" if answer.response == "match" else f"tracks_{answer.response}"
         lines = [
             *([header] if header else []),
-            *mood_lines(reading.vector, language),
-            confidence_line(reading.confidence, language),
+            say(used, language, feeling=describe(answer.feeling, language)),
+            *mood_lines(answer.mood.vector, language),
+            confidence_line(answer.mood.confidence, language),
             *modality_lines(reading, language),
-            say("tracks_header" if offered else "no_tracks", language),
+            say(tracks if offered else "no_tracks", language),
         ]
-        return Reply("\n".join(lines), offered, reading)
+        return Reply("\n".join(lines), offered, reading, mood=answer.mood)
 
     async def _person(self, sender: Sender) -> PersonState:
         return await self.app.people.get(

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 
 from moodtune.emotion import EmotionVector
-from moodtune.handlers.actions import Correct, Forget, ShowGroups, Vote
+from moodtune.handlers.actions import CheckinAnswer, Correct, Forget, ShowGroups, Vote
 from moodtune.handlers.buttons import (
     ButtonDataError,
     decode,
@@ -47,10 +47,13 @@ class Handlers:
         self.app = app
         self.conversation = Conversation(app)
         self.commands = Commands(app)
+        self.checkins = self.commands.checkins
+        self._inboxed: set[tuple[str, str]] = set()  # events received into the inbox, not done
         self.limit = PersonRateLimit(app.settings.messages_per_minute)
         self.seen = SeenEvents()
         self.chats = Chats(app.sessions, app.people.writer)
         self.messenger = Messenger(self.chats)
+        self.checkins = self.commands.checkins
 
     # Messages.
 
@@ -59,12 +62,25 @@ class Handlers:
         ids of those not stored before. Raises when the database cannot take them: the
         connector then does not acknowledge them, and the platform delivers them again."""
         async with self.app.sessions() as session, session.begin():
-            return await inbox.receive(session, platform, events)
+            fresh = await inbox.receive(session, platform, events)
+        self._inboxed.update((platform, event_id) for event_id in fresh)
+        return fresh
 
     async def pending(self, platform: str) -> list[InboxEvent]:
         """Events stored but not done (the process stopped while handling them), in order."""
         async with self.app.sessions() as session:
-            return await inbox.pending(session, platform)
+            events = await inbox.pending(session, platform)
+        self._inboxed.update((platform, event.event_id) for event in events)
+        return events
+
+    def _answering(self, platform: str, event_id: str) -> inbox.Answering | None:
+        """The inbox entry this event is answered as; None for a connector that keeps no
+        inbox (the terminal, the web chat): nothing to mark."""
+        key = (platform, event_id)
+        if key not in self._inboxed:
+            return None
+        self._inboxed.discard(key)
+        return inbox.Answering(platform, event_id)
 
     async def on_message(self, message: Message) -> Reply | None:
         """The reply to one incoming message, its buttons filled in; None when nothing is to
@@ -74,7 +90,7 @@ class Handlers:
         if not self.seen.first_time(sender.platform, message.event_id):
             log.info("%s event %s delivered again; handled once", sender.platform, message.event_id)
             return None
-        answering = inbox.Answering(sender.platform, message.event_id)
+        answering = self._answering(sender.platform, message.event_id)
         token = inbox.ANSWERING.set(answering)
         reply: Reply | None = None
         try:
@@ -85,7 +101,8 @@ class Handlers:
             await self._done(answering, reply)
 
     def delivered(self, platform: str, event_id: str) -> None:
-        """The platform took the answer to this event: nothing to send again after a restart."""
+        """The platform took the answer to this event: nothing to send again after a restart
+        (connectors that keep no inbox need not call this)."""
         self.app.people.writer.write_later(sent=[(platform, event_id)])
 
     async def stored_answer(self, event: InboxEvent, sender: Sender) -> Reply | None:
@@ -119,7 +136,7 @@ class Handlers:
     async def too_late(self, message: Message) -> Reply:
         """The answer to a message that waited too long (the bot was down): an apology,
         and the event done."""
-        answering = inbox.Answering(message.sender.platform, message.event_id)
+        answering = self._answering(message.sender.platform, message.event_id)
         reply = self.finish(Reply(self.say(message.sender, "too_late")), message.sender)
         await self._done(answering, reply)
         return reply
@@ -134,11 +151,12 @@ class Handlers:
         if admission is Admission.REFUSED_TELL:
             return self.finish(self.too_fast(sender), sender)
         self.chats.note(chat)
+        await self.checkins.heard_from(chat)
         return self.finish(await self._answer(message), sender, message.text or "")
 
-    async def _done(self, answering: inbox.Answering, reply: Reply | None) -> None:
+    async def _done(self, answering: inbox.Answering | None, reply: Reply | None) -> None:
         """Mark the event done, unless storing its answer did already (the usual case)."""
-        if answering.marked:
+        if answering is None or answering.marked:
             return
         record = {"text": reply.text[:200]} if reply is not None else {"ignored": True}
         try:
@@ -147,36 +165,49 @@ class Handlers:
             log.warning("could not mark %s event %s done: %s", *answering.done({})[:2], error)
 
     async def _answer(self, message: Message) -> Reply:
+        if message.command is not None and message.command[0] != "feel":  # not a feeling
+            return await self._feeling(message, "reading")
+        # A feeling: the answer to a check-in when one was just sent to this chat.
+        return await self.checkins.reply_to(
+            message.sender, message.chat, lambda kind: self._feeling(message, kind)
+        )
+
+    async def _feeling(self, message: Message, kind: str) -> Reply:
         sender, chat, conversation = message.sender, message.chat, self.conversation
+        text = message.text
         if message.command is not None:
             name, args = message.command
-            return await self.commands.run(sender, name, args, chat)
+            if name != "feel":
+                return await self.commands.run(sender, name, args, chat, message.is_admin)
+            text = " ".join(args)  # /feel … : words, and any photo or voice note with them
+            if not text and message.media is None:
+                return Reply(self.say(sender, "feel_usage"), ok=False)
         media = message.media
         if media is None:
-            if message.text and message.text.strip():
-                return await conversation.on_text(sender, message.text, chat.chat_id)
+            if text and text.strip():
+                return await conversation.on_text(sender, text, chat.chat_id, kind=kind)
             return Reply(self.say(sender, "unsupported_message"), ok=False)
         if media.kind == "sticker":
-            return await conversation.on_sticker(sender, media.emoji, chat.chat_id)
-        kind = (
+            return await conversation.on_sticker(sender, media.emoji, chat.chat_id, kind=kind)
+        found = (
             media.kind
             if media.kind != "document"
             else document_kind(media.media_type, media.filename)
         )
-        if kind is None:
+        if found is None:
             name = media.filename or media.media_type or ""
             return conversation.unsupported_document(sender, name)
-        data = await self._fetch(message, kind)
+        data = await self._fetch(message, found)
         if isinstance(data, Reply):
             return data
-        caption = message.text
+        caption = text or None
         if media.kind == "document":
             return await conversation.on_document(
-                sender, data, media.media_type, media.filename, caption, chat.chat_id
+                sender, data, media.media_type, media.filename, caption, chat.chat_id, kind=kind
             )
-        if kind == "photo":
-            return await conversation.on_photo(sender, data, caption, chat.chat_id)
-        return await conversation.on_voice(sender, data, caption, chat.chat_id)
+        if found == "photo":
+            return await conversation.on_photo(sender, data, caption, chat.chat_id, kind=kind)
+        return await conversation.on_voice(sender, data, caption, chat.chat_id, kind=kind)
 
     async def _fetch(self, message: Message, kind: str) -> bytes | Reply:
         """The attachment's bytes, or a reply saying why they cannot be read. A file over the
@@ -213,7 +244,7 @@ class Handlers:
         if not self.seen.first_time(sender.platform, press.event_id):
             log.info("%s press %s delivered again; handled once", sender.platform, press.event_id)
             return PressOutcome()
-        answering = inbox.Answering(sender.platform, press.event_id)
+        answering = self._answering(sender.platform, press.event_id)
         outcome = PressOutcome()
         try:
             outcome = await self._pressed(press)
@@ -228,6 +259,14 @@ class Handlers:
         except ButtonDataError as error:
             log.info("refused a button press on %s: %s", sender.platform, error)
             return PressOutcome(notice=self.say(sender, "button_expired"))
+        await self.checkins.heard_from(press.chat)
+        if pressed.owner is None and isinstance(pressed.action, Vote):  # a room's playlist
+            return await self.commands.playlists.on_vote(sender, press.chat, pressed.action)
+        if pressed.owner is None and isinstance(pressed.action, CheckinAnswer):
+            reply = await self.checkins.on_answer(sender, pressed.action, press.chat.chat_id)
+            if not reply.ok:
+                return PressOutcome(notice=reply.text)
+            return PressOutcome(follow_up=self.finish(reply, sender))
         if pressed.owner != sender.user_id:
             return PressOutcome(notice=self.say(sender, "not_yours"), alert=True)
         language = self.conversation.language(sender)
@@ -266,9 +305,16 @@ class Handlers:
     # What every reply goes through.
 
     def finish(self, reply: Reply, sender: Sender, text: str = "") -> Reply:
-        """The reply with its buttons, owned by `sender` (only they may press them)."""
+        """The reply with its buttons, owned by `sender` (only they may press them), unless
+        it came with its own (a group playlist's, which anyone in the chat may press)."""
+        if reply.buttons:
+            return reply
         language = self.conversation.language(sender, text)
         return dataclasses.replace(reply, buttons=keyboard_for(reply, sender.user_id, language))
+
+    async def member_left(self, chat: Chat, user_id: str) -> None:
+        """Someone left a group (or was removed): their moods there no longer count."""
+        await self.commands.playlists.member_left(chat, user_id)
 
     async def send(self, chat: Chat, reply: Reply, owner: Sender) -> bool:
         """A message the bot starts in `chat` (buttons owned by `owner`); whether it arrived."""

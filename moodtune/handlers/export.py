@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.emotion import EmotionVector
-from moodtune.storage.models import Feedback, MoodReading, Person, Recommendation, Track
+from moodtune.storage.models import (
+    CheckIn,
+    CheckInSend,
+    Feedback,
+    MoodReading,
+    Person,
+    Recommendation,
+    RoomOffer,
+    Track,
+)
 
 FORMAT = "moodtune-export/1"
 
@@ -25,7 +34,9 @@ def _mood(vector: Any) -> dict[str, float]:
 
 
 async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]:
-    """The person, their moods, the tracks offered to them and their thumbs, oldest first."""
+    """The person, their moods, the tracks offered to them, their thumbs, their daily
+    check-in with every day it was sent (or skipped, or missed), and the group playlist
+    tracks that named them, oldest first."""
     moods = await session.scalars(
         select(MoodReading).where(MoodReading.person_id == person.id).order_by(MoodReading.id)
     )
@@ -37,6 +48,22 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
     )
     thumbs = await session.scalars(
         select(Feedback).where(Feedback.person_id == person.id).order_by(Feedback.id)
+    )
+    named = await session.execute(
+        select(RoomOffer, Track.title, Track.artists)
+        .join(Track, Track.id == RoomOffer.track_id)
+        .where(RoomOffer.for_person_id == person.id)
+        .order_by(RoomOffer.id)
+    )
+    checkins = (
+        await session.scalars(
+            select(CheckIn).where(CheckIn.person_id == person.id).order_by(CheckIn.id)
+        )
+    ).all()
+    sends = await session.scalars(
+        select(CheckInSend)
+        .where(CheckInSend.checkin_id.in_([c.id for c in checkins]))
+        .order_by(CheckInSend.id)
     )
     return {
         "format": FORMAT,
@@ -76,6 +103,43 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
         "thumbs": [
             {"offer_id": f.recommendation_id, "value": f.value, "at": _time(f.updated_at)}
             for f in thumbs
+        ],
+        "named_in_group_playlists": [
+            {
+                "at": _time(o.created_at),
+                "chat_id": o.chat_id,
+                "track": title,
+                "artists": list(artists),
+                "strategy": o.strategy,
+            }
+            for o, title, artists in named
+        ],
+        "checkins": [
+            {
+                "id": c.id,
+                "platform": c.platform,
+                "chat_id": c.chat_id,
+                "time": c.local_time.strftime("%H:%M"),
+                "zone": c.zone,
+                "language": c.language,
+                "next_due_at": _time(c.next_due_at),
+                "paused": c.paused,
+                "skip_next": c.skip_next,
+                "unreachable_since": c.unreachable_at and _time(c.unreachable_at),
+                "created_at": _time(c.created_at),
+            }
+            for c in checkins
+        ],
+        "checkin_sends": [
+            {
+                "checkin_id": s.checkin_id,
+                "day": s.local_day.isoformat(),
+                "due_at": _time(s.due_at),
+                "status": s.status,
+                "attempts": s.attempts,
+                "recorded_at": _time(s.created_at),
+            }
+            for s in sends
         ],
     }
 

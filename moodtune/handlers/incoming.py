@@ -64,6 +64,7 @@ class Message:
     media: Media | None = None
     addressed: bool = True
     command: tuple[str, tuple[str, ...]] | None = None  # (name without "/", arguments)
+    is_admin: bool = False  # in a group, whether the sender administers it (for /checkin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,3 +19,12 @@ def language_for(setting: str, person_language: str | None, text: str = "") -> s
     if _CJK.search(text):
         return "zh"
     return "zh" if (person_language or "").lower().startswith("zh") else "en"
+
+
+def speech_language(setting: str, person_language: str | None, text: str = "") -> str | None:
+    """What a voice note is probably spoken in, for choosing speech-to-text: Chinese when
+    the reply will be Chinese, else the person's app language ('de-AT' → 'de'), else
+    unknown (None)."""
+    if language_for(setting, person_language, text) == "zh":
+        return "zh"
+    return (person_language or "").split("-")[0].split("_")[0].lower() or None

@@ -39,14 +39,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Send me how you feel: words (English or Chinese, emoji welcome), a photo "
         "(with a caption if you like), a voice note or a sticker.\n"
         "👍 / 👎 under a track: more or less like it. “Not how I feel”: tell me your mood.\n"
-        "/mode match|lift — match your mood, or lift it step by step\n"
+        "/mode auto|match|lift — answer each feeling as suits it (sorrow matched, "
+        "anxiety soothed), always match it, or lift it step by step\n"
         "/mood — a chart of your mood over the last 30 days\n"
         "/export — everything I store about you, as JSON\n"
         "/forget — erase everything I store about you\n"
         "/privacy — what I keep and what I don't",
         "zh": "告诉我你的感受：文字（中文或英文，可以用表情）、照片（可以加说明）、语音或贴纸。\n"
         "歌曲下的 👍 / 👎：多推荐或不再推荐。“不是这种感觉”：告诉我你真正的心情。\n"
-        "/mode match|lift — 贴合你的心情，或一步步让心情好起来\n"
+        "/mode auto|match|lift — 按心情选择回应（难过时陪伴，焦虑时安抚）、"
+        "总是贴合心情，或一步步让心情好起来\n"
         "/mood — 你最近 30 天的心情图\n"
         "/export — 以 JSON 导出我保存的关于你的全部数据\n"
         "/forget — 删除我保存的关于你的一切\n"
@@ -62,17 +64,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/forget 可以全部删除。",
     },
     "mode_now": {
-        "en": "You are in {mode} mode. /mode match answers your mood as it is; "
+        "en": "You are in {mode} mode. /mode auto answers each feeling as suits it: sorrow, "
+        "longing, love and joy matched, anxiety soothed, boredom and vexation encouraged, "
+        "anger given room to let out; /mode match answers your mood as it is; "
         "/mode lift moves it step by step toward a brighter one.",
-        "zh": "当前模式：{mode}。/mode match 贴合你此刻的心情；/mode lift 一步步让心情好起来。",
+        "zh": "当前模式：{mode}。/mode auto 按心情选择回应：难过、思念、爱和快乐时贴合，"
+        "焦虑时安抚，无聊烦闷时打气，愤怒时帮你释放；/mode match 贴合你此刻的心情；"
+        "/mode lift 一步步让心情好起来。",
     },
     "mode_set": {
         "en": "Mode set to {mode}.",
         "zh": "模式已设为 {mode}。",
     },
     "mode_usage": {
-        "en": "Use /mode match or /mode lift.",
-        "zh": "请用 /mode match 或 /mode lift。",
+        "en": "Use /mode auto, /mode match or /mode lift.",
+        "zh": "请用 /mode auto、/mode match 或 /mode lift。",
     },
     "mood_empty": {
         "en": "I have no moods of yours from the last 30 days yet. Tell me how you feel!",
@@ -183,9 +189,257 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(I restarted while answering you; in case it did not reach you, my answer:)",
         "zh": "（回复你的时候我重启了；以防你没收到，这是我的回答：）",
     },
+    "feel_usage": {
+        "en": "Tell me how you feel after /feel, e.g. /feel a bit tired but hopeful "
+        "(a photo or a voice note works too).",
+        "zh": "在 /feel 后面说说你的感受，比如 /feel 有点累但还挺期待（也可以发照片或语音）。",
+    },
     "too_late": {
         "en": "Sorry, I was away and only got your message now. Tell me again how you feel?",
         "zh": "抱歉，我刚才不在，现在才收到你的消息。再告诉我一次你现在的感受好吗？",
+    },
+    # Group playlists (handlers/playlists.py).
+    "playlist_usage": {
+        "en": "Use /playlist [number] [fair|average|least-misery], e.g. /playlist 8 or "
+        "/playlist least-misery. The number is {low} to {high}; fair is the default.",
+        "zh": "用法：/playlist [数量] [fair|average|least-misery]，比如 /playlist 8 或 "
+        "/playlist least-misery。数量为 {low} 到 {high}，默认 fair（公平）。",
+    },
+    "playlist_range": {
+        "en": "A playlist has {low} to {high} tracks, so {asked} won't do. "
+        "Try /playlist {default}.",
+        "zh": "歌单可以有 {low} 到 {high} 首歌，{asked} 不行。试试 /playlist {default}。",
+    },
+    "playlist_private": {
+        "en": "/playlist makes one list for everyone in a group chat. Add me to a group, "
+        "or just tell me here how you feel.",
+        "zh": "/playlist 是给群聊里所有人的歌单。把我加进群吧，或者直接在这里告诉我你的感受。",
+    },
+    "playlist_nobody": {
+        "en": "Nobody here has told me how they feel lately, so I can't make a playlist for "
+        "the room yet. Tell me with /feel … (or mention me): everyone who does is counted.",
+        "zh": "最近这里还没有人告诉我心情，暂时没法给大家做歌单。用 /feel … 或 @我 说说你的感受，"
+        "说了的人都会被算进来。",
+    },
+    "playlist_header": {
+        "en": "🎧 A playlist for the room ({strategy}), for the {count} of you who told me "
+        "how you feel:",
+        "zh": "🎧 给大家的歌单（{strategy}），照顾到告诉过我心情的 {count} 位：",
+    },
+    "strategy_fair": {"en": "fair: nobody left far away", "zh": "公平：不让任何人落单"},
+    "strategy_average": {"en": "average", "zh": "平均"},
+    "strategy_least-misery": {"en": "least misery", "zh": "最少失落"},
+    "playlist_fit": {
+        "en": "{name} {bar} {fit}% · {tracks} for them",
+        "zh": "{name} {bar} {fit}% · {tracks} 首给 ta",
+    },
+    "playlist_more": {
+        "en": "… and {count} more: {low}–{high}%",
+        "zh": "……还有 {count} 位：{low}–{high}%",
+    },
+    "playlist_invite": {
+        "en": "Anyone else: tell me how you feel (/feel …) to be counted next time.",
+        "zh": "其他人：告诉我你的感受（/feel …），下次就会把你算进来。",
+    },
+    "playlist_invite_you": {
+        "en": "You are not counted yet: tell me how you feel here first (/feel …).",
+        "zh": "你还没被算进来：先在这里告诉我你的感受（/feel …）。",
+    },
+    "playlist_empty": {
+        "en": "I have no new tracks for this room right now: everything near your moods "
+        "was played here recently. Try again later.",
+        "zh": "暂时没有新歌了：和大家心情相近的歌最近都在这里放过了，稍后再试吧。",
+    },
+    "playlist_for": {"en": "for {name}", "zh": "给 {name}"},
+    "member": {"en": "member {number}", "zh": "成员 {number}"},
+    "room_vote_up": {
+        "en": "Noted 👍, for you only: more like this for you.",
+        "zh": "记下了 👍，只算你的：会给你多推荐这样的歌。",
+    },
+    "room_vote_down": {
+        "en": "Noted 👎, for you only: I won't offer it to you again.",
+        "zh": "记下了 👎，只算你的：不会再推荐给你。",
+    },
+    "room_vote_unknown": {
+        "en": "That track is no longer on offer in this chat.",
+        "zh": "这首歌已经不在这个群的歌单里了。",
+    },
+    "room_mood_empty": {
+        "en": "Nobody here has told me how they feel lately. /feel … to share yours.",
+        "zh": "最近这里还没有人告诉我心情。用 /feel … 说说你的吧。",
+    },
+    "room_mood": {
+        "en": "The room's mood, {count} of you (no names): {groups}",
+        "zh": "群里的心情，共 {count} 位（不显示名字）：{groups}",
+    },
+    # Daily check-ins (/checkin).
+    "checkin_question": {
+        "en": "How are you feeling today? Tap a mood, or tell me in words, with a photo or "
+        "a voice note.",
+        "zh": "今天感觉怎么样？点一个心情，或者用文字、照片、语音告诉我。",
+    },
+    "checkin_set": {
+        "en": "Done: every day at {time} ({zone}) I'll ask how you feel. Next: {next}.",
+        "zh": "好的：每天 {time}（{zone}）我会问问你的心情。下一次：{next}。",
+    },
+    "checkin_set_group": {
+        "en": "Done: every day at {time} ({zone}) I'll ask this room how everyone feels. "
+        "Next: {next}.",
+        "zh": "好的：每天 {time}（{zone}）我会问问大家的心情。下一次：{next}。",
+    },
+    "checkin_now": {
+        "en": "Daily check-in at {time} ({zone}). Next: {next}.",
+        "zh": "每日心情问候：{time}（{zone}）。下一次：{next}。",
+    },
+    "checkin_now_skipping": {
+        "en": "Daily check-in at {time} ({zone}). The next one ({skipped}) is skipped; "
+        "then: {next}.",
+        "zh": "每日心情问候：{time}（{zone}）。下一次（{skipped}）跳过；之后：{next}。",
+    },
+    "checkin_now_off": {
+        "en": "The daily check-in at {time} ({zone}) is off. /checkin {time} turns it on.",
+        "zh": "每日 {time}（{zone}）的心情问候已关闭。/checkin {time} 可以重新打开。",
+    },
+    "checkin_none": {
+        "en": "There is no daily check-in here. /checkin 21:00 Shanghai asks every evening "
+        "at nine, Shanghai time (a city, a zone such as Europe/Berlin, or +08:00).",
+        "zh": "这里还没有每日心情问候。/checkin 21:00 北京 会在每天北京时间晚上九点问候"
+        "（也可以写城市、Europe/Berlin 这样的时区或 +08:00）。",
+    },
+    "checkin_off": {
+        "en": "Daily check-ins are off. /checkin {time} turns them on again.",
+        "zh": "每日心情问候已关闭。/checkin {time} 可以重新打开。",
+    },
+    "checkin_skip": {
+        "en": "I'll skip the next check-in ({skipped}); the one after: {next}.",
+        "zh": "下一次问候（{skipped}）会跳过；再下一次：{next}。",
+    },
+    "checkin_already_skipping": {
+        "en": "The next check-in ({skipped}) is already skipped; the one after: {next}.",
+        "zh": "下一次问候（{skipped}）已经跳过了；再下一次：{next}。",
+    },
+    "checkin_nothing_to_change": {
+        "en": "There is no daily check-in on here. /checkin 21:00 sets one.",
+        "zh": "这里没有开启的每日问候。/checkin 21:00 可以设置。",
+    },
+    "checkin_admins_only": {
+        "en": "In a group, only an admin can set, skip or turn off the room's check-in. "
+        "/checkin shows it.",
+        "zh": "在群里，只有管理员可以设置、跳过或关闭群的每日问候。/checkin 可以查看。",
+    },
+    "checkin_bad_time": {
+        "en": "“{given}” is not a time. Give it as HH:MM on a 24-hour clock, e.g. "
+        "/checkin 21:00 or /checkin 08:30 Europe/Berlin.",
+        "zh": "“{given}”不是时间。请用 24 小时制的 HH:MM，例如 /checkin 21:00 或 "
+        "/checkin 08:30 上海。",
+    },
+    "checkin_time_range": {
+        "en": "“{given}” is not a time of day: hours go from 00 to 23, minutes from 00 to 59.",
+        "zh": "“{given}”不是一天中的时间：小时是 00 到 23，分钟是 00 到 59。",
+    },
+    "checkin_zone_unknown": {
+        "en": "I don't know the place or time zone “{given}”. Give a city (Shanghai, London, "
+        "北京), a zone such as Asia/Shanghai, or an offset such as +08:00.",
+        "zh": "我不认识“{given}”这个地方或时区。可以写城市（北京、上海、London）、"
+        "Asia/Shanghai 这样的时区，或 +08:00 这样的时差。",
+    },
+    "checkin_zone_typo": {
+        "en": "I don't know the time zone “{given}”. Did you mean {suggestions}?",
+        "zh": "我不认识时区“{given}”。你是想写 {suggestions} 吗？",
+    },
+    "checkin_offset_range": {
+        "en": "“{given}” is not a UTC offset in use: offsets go from -12:00 to +14:00.",
+        "zh": "“{given}”不是有效的时差：时差在 -12:00 到 +14:00 之间。",
+    },
+    "checkin_zone_too_long": {
+        "en": "That is too long for a place or a time zone. Try a city, e.g. "
+        "/checkin 21:00 London.",
+        "zh": "这太长了，不像地名或时区。写个城市吧，例如 /checkin 21:00 北京。",
+    },
+    "checkin_which_zone": {
+        "en": "Which time zone are you in? Add it once: /checkin {time} Shanghai, "
+        "/checkin {time} Europe/Berlin or /checkin {time} +08:00.",
+        "zh": "你在哪个时区？加上一次就好：/checkin {time} 北京、/checkin {time} "
+        "Europe/Berlin 或 /checkin {time} +08:00。",
+    },
+    "checkin_thanks": {
+        "en": "Thanks for checking in: you feel {group}.",
+        "zh": "谢谢你的回答：你现在的心情是{group}。",
+    },
+    "checkin_gone": {
+        "en": "That check-in is no longer here. Tell me how you feel any time.",
+        "zh": "这条问候已经不在了。随时告诉我你的感受吧。",
+    },
+    "checkin_answered": {
+        "en": "You already answered this check-in. Tell me more any time.",
+        "zh": "你已经回答过这次问候了。想说更多随时告诉我。",
+    },
+    "checkin_week": {"en": "📊 Your week: {top}.", "zh": "📊 你的这一周：{top}。"},
+    "checkin_today": {"en": "today, {time}", "zh": "今天 {time}"},
+    "checkin_tomorrow": {"en": "tomorrow, {time}", "zh": "明天 {time}"},
+    # Picks that answer the message in front of them (issue 12): which mood the picks
+    # follow, and how they answer it (recommender/modes.py; a match keeps tracks_header).
+    "mood_used_now": {"en": "For how you feel now:", "zh": "按你此刻的心情："},
+    "mood_used_earlier": {
+        "en": "Still with your {feeling} from earlier:",
+        "zh": "还是陪着你刚才的{feeling}：",
+    },
+    "tracks_lift": {
+        "en": "Tracks that start where you are and lift you step by step:",
+        "zh": "从此刻的心情出发、一步步让你好起来的歌：",
+    },
+    "tracks_soothe": {"en": "Calm tracks to ease it:", "zh": "舒缓的歌，帮你放松下来："},
+    "tracks_encourage": {
+        "en": "Tracks to get you moving again:",
+        "zh": "给你打打气的歌：",
+    },
+    "tracks_release": {
+        "en": "Tracks with the same fire, to let it out:",
+        "zh": "同样有力量的歌，把情绪释放出来：",
+    },
+    # What speech-to-text heard in a voice note, or why only its tone was read (issue 17).
+    "voice_heard": {"en": "🎙 I heard: “{words}”", "zh": "🎙 我听到：“{words}”"},
+    "voice_unheard_language": {
+        "en": "🎙 I can't make out words in that language offline yet, so I read only your tone.",
+        "zh": "🎙 我暂时还听不懂这种语言的语音，只读了你的语气。",
+    },
+    "voice_unheard_no_model": {
+        "en": "🎙 No speech-to-text is installed, so I read only your tone.",
+        "zh": "🎙 没有安装语音识别，我只读了你的语气。",
+    },
+    "voice_unheard_no_words": {
+        "en": "🎙 I couldn't make out any words, so I read only your tone.",
+        "zh": "🎙 我没听清你说的话，只读了你的语气。",
+    },
+    "voice_unheard_failed": {
+        "en": "🎙 Speech-to-text failed this time, so I read only your tone.",
+        "zh": "🎙 这次语音识别出错了，我只读了你的语气。",
+    },
+    # The web chat (moodtune/bot/web/).
+    "web_bad_frame": {
+        "en": "The page sent something I could not read ({reason}). Reloading it should help.",
+        "zh": "页面发来了我读不懂的内容（{reason}）。刷新页面试试。",
+    },
+    "web_bad_upload": {
+        "en": "The page sent a file I could not read ({reason}). Please try again.",
+        "zh": "页面发来的文件我读不了（{reason}）。请再试一次。",
+    },
+    "web_no_person": {
+        "en": "This page has no moodtune session: its cookie is missing or was changed. "
+        "Reload the page to start one.",
+        "zh": "这个页面没有 moodtune 会话：它的 cookie 丢失或被改动了。刷新页面即可重新开始。",
+    },
+    "web_busy": {
+        "en": "Too many people are chatting right now. Please try again in a minute.",
+        "zh": "现在聊天的人太多了，请一分钟后再试。",
+    },
+    "web_too_many_tabs": {
+        "en": "moodtune is open in too many tabs of this browser. Close one and reload.",
+        "zh": "这个浏览器打开的 moodtune 标签页太多了。关掉一个再刷新。",
+    },
+    "web_other_origin": {
+        "en": "This chat answers its own page only.",
+        "zh": "这个聊天只回应它自己的页面。",
     },
     # Discord (moodtune/bot/discord/).
     "discord_mention_me": {

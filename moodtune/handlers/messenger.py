@@ -28,6 +28,11 @@ class Messenger:
     def platforms(self) -> tuple[str, ...]:
         return tuple(self._outbound)
 
+    def outbound(self, platform: str) -> Outbound:
+        """Sending on `platform` through here (so a refusal is remembered for every sender),
+        as the Outbound the check-in scheduler takes."""
+        return _Through(self, platform)
+
     async def send(self, chat: Chat, reply: Reply) -> Delivery:
         """Send `reply` (its buttons filled in) into `chat`; how it went."""
         outbound = self._outbound.get(chat.platform)
@@ -39,3 +44,12 @@ class Messenger:
             log.info("%s chat unreachable: no more messages until someone writes", chat.platform)
             await self.chats.unreachable(chat)
         return delivery
+
+
+class _Through:
+    def __init__(self, messenger: Messenger, platform: str) -> None:
+        self.messenger = messenger
+        self.platform = platform
+
+    async def send(self, chat: Chat, reply: Reply) -> Delivery:
+        return await self.messenger.send(chat, reply)

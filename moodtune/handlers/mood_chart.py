@@ -83,8 +83,11 @@ def cjk_font() -> str | None:
     return name
 
 
-def render_mood_chart(points: Sequence[MoodPoint], language: str, today: date) -> bytes:
-    """The PNG bytes of the chart (blocking: run it off the event loop).
+def render_mood_chart(
+    points: Sequence[MoodPoint], language: str, today: date, days: int = DAYS
+) -> bytes:
+    """The PNG bytes of the chart of the `days` up to `today` (blocking: run it off the
+    event loop).
 
     Uses matplotlib's object API with the Agg canvas, never pyplot: no global state, so
     charts can be drawn in worker threads. Chinese labels only when a CJK font is installed.
@@ -94,21 +97,22 @@ def render_mood_chart(points: Sequence[MoodPoint], language: str, today: date) -
 
     font = cjk_font()
     labels_language = "zh" if language.startswith("zh") and font else "en"
-    shares = daily_groups(points, today)
-    days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    shares = daily_groups(points, today, days)
+    dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
     figure = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    bottom = np.zeros(DAYS)
+    bottom = np.zeros(days)
     for column, group in enumerate(GROUP_ORDER):
-        axes.bar(range(DAYS), shares[:, column], bottom=bottom, color=GROUP_COLOURS[group],
+        axes.bar(range(days), shares[:, column], bottom=bottom, color=GROUP_COLOURS[group],
                  label=group_name(group, labels_language), width=0.85)  # fmt: skip
         bottom += shares[:, column]
-    ticks = [*range(0, DAYS, 5), DAYS - 1]
-    axes.set_xticks(ticks, [days[i].strftime("%m-%d") for i in ticks])
+    ticks = sorted({*range(0, days, 5 if days > 10 else 1), days - 1})
+    axes.set_xticks(ticks, [dates[i].strftime("%m-%d") for i in ticks])
     axes.set_ylim(0, 1)
     axes.set_yticks([0, 0.5, 1], ["0%", "50%", "100%"])
-    axes.set_title("心情（最近 30 天）" if labels_language == "zh" else "Your mood, last 30 days")
+    zh_title, en_title = f"心情（最近 {days} 天）", f"Your mood, last {days} days"
+    axes.set_title(zh_title if labels_language == "zh" else en_title)
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     if font:

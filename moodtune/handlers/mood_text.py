@@ -43,7 +43,7 @@ def modality_lines(reading: Reading, language: str = "en") -> list[str]:
     about what was not understood matters as much as the mood itself.
     """
     if reading.modality != "fused":
-        return [f"ℹ️ {reading.note}"] if reading.note else []
+        return [*([f"ℹ️ {reading.note}"] if reading.note else []), *heard_lines(reading, language)]
     lines = []
     for part in reading.parts:
         icon = MODALITY_ICON.get(part.modality, "•")
@@ -57,4 +57,22 @@ def modality_lines(reading: Reading, language: str = "en") -> list[str]:
             lines.append(f"{icon} {name}: {top} ({part.confidence:.0%})")
         else:
             lines.append(f"{icon} {name}: {part.note or say('modality_unread', language)}")
-    return lines
+    return lines + [line for part in reading.parts for line in heard_lines(part, language)]
+
+
+HEARD_CHARS = 200  # of a transcript, in a reply
+
+
+def heard_lines(reading: Reading, language: str = "en") -> list[str]:
+    """For a voice reading: the words speech-to-text heard, or why only the tone was read."""
+    if reading.modality != "voice":
+        return []
+    for item in reading.evidence:
+        if "transcript" not in item.detail:
+            continue
+        words, unheard = str(item.detail["transcript"]), item.detail.get("unheard")
+        if unheard:
+            return [say(f"voice_unheard_{str(unheard).replace(' ', '_')}", language)]
+        shown = words if len(words) <= HEARD_CHARS else words[:HEARD_CHARS].rsplit(" ", 1)[0] + "…"
+        return [say("voice_heard", language, words=shown)]
+    return []

@@ -1,5 +1,5 @@
 """What differs between platforms and is policy, not rendering: how big a file may be
-fetched, and how much data a button can carry back."""
+fetched, how much data a button can carry back, how fast the bot may write first."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ MB = 1024 * 1024
 class Limits:
     button_bytes: int  # the most a button's data may hold on this platform
     download_bytes: int | None  # the platform's own limit on fetching a file; None: none
+    # Messages a second the bot may start itself (check-ins), kept under the platform's
+    # limit for one bot account: Telegram about 30 a second, Discord 50 requests a second.
+    sends_per_second: float = 25.0
 
 
 PLATFORM_LIMITS = {
     "telegram": Limits(button_bytes=64, download_bytes=20 * MB),  # the Bot API's getFile cap
-    "discord": Limits(button_bytes=100, download_bytes=None),  # custom_id ≤ 100 characters
+    # custom_id ≤ 100 characters; 50 requests a second for a whole bot
+    "discord": Limits(button_bytes=100, download_bytes=None, sends_per_second=40.0),
     "local": Limits(button_bytes=100, download_bytes=None),
     "web": Limits(button_bytes=100, download_bytes=None),
 }

@@ -91,11 +91,12 @@ class Reply:
 
     text: str
     tracks: tuple[OfferedTrack, ...] = ()
-    reading: Reading | None = None
+    reading: Reading | None = None  # what this message said
     ok: bool = True  # False: the person's input could not be used; `text` says why
     attachment: Attachment | None = None
     choices: tuple[Choice, ...] = ()
     buttons: Keyboard = ()
+    mood: Reading | None = None  # the mood the tracks follow (this message's, or earlier)
 
     @property
     def correctable(self) -> bool:

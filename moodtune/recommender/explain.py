@@ -1,4 +1,6 @@
-"""One line on why a track was picked: the feelings it shares, the lift, taste, the crowd."""
+"""One line on why a track was picked, in the reply's language: the feelings it shares (or
+how it answers the feeling: soothe, encourage, release), the lift, its mood tags, taste,
+the crowd."""
 
 from __future__ import annotations
 
@@ -6,12 +8,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from moodtune.catalog.mood_tags import tag_name
 from moodtune.emotion import CATEGORIES, EmotionVector, describe
 from moodtune.recommender.tracks import TrackInfo
 
 LIKED = 0.15  # an affinity above this is worth mentioning
 CROWD_LIKED = 0.65  # a posterior mean above this, on at least CROWD_VOTES similar thumbs
 CROWD_VOTES = 3.0
+# How a response answers the feeling it names (English, Chinese).
+ANSWERS = {
+    "soothe": ("to ease your {}", "缓解你的{}"),
+    "encourage": ("to lift you out of {}", "帮你走出{}"),
+    "release": ("to let your {} out", "释放你的{}"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,22 +34,28 @@ class Reasons:
     crowd_votes: float = 0.0
     step: int = 0  # position in a lift (0 = matching the mood)
     steps: int = 1  # how many tracks the lift has; 1 for a match
+    response: str = "match"  # how the reply answers the feeling (modes.RESPONSES)
+    feeling: str = ""  # the category code of the person's strongest feeling
 
 
 def explain(
     mood: EmotionVector, track: TrackInfo, reasons: Reasons = Reasons(), language: str = "en"
 ) -> str:
     zh = language.startswith("zh")
-    names = ("、" if zh else " & ").join(describe(c, language) for c in _shared(mood, track))
-    if zh:
-        parts = [f"契合你的{names}" if names else "情绪最接近"]
+    answer = ANSWERS.get(reasons.response)
+    if answer is not None and reasons.feeling:
+        parts = [answer[1 if zh else 0].format(describe(reasons.feeling, language))]
     else:
-        parts = [f"fits your {names}" if names else "closest to your mood"]
-    if reasons.steps > 1 and reasons.step > 0:
+        names = ("、" if zh else " & ").join(describe(c, language) for c in _shared(mood, track))
+        if zh:
+            parts = [f"契合你的{names}" if names else "情绪最接近"]
+        else:
+            parts = [f"fits your {names}" if names else "closest to your mood"]
+    if answer is None and reasons.steps > 1 and reasons.step > 0:  # a lift
         where = f"{reasons.step + 1}/{reasons.steps}"
         parts.append(f"提升心情 第{where}步" if zh else f"lifting, step {where}")
     if track.tags:
-        parts.append(", ".join(track.tags[:2]))
+        parts.append(("、" if zh else ", ").join(tag_name(t, language) for t in track.tags[:2]))
     taste = _taste(track, reasons, zh)
     if taste:
         parts.append(taste)

@@ -1,14 +1,17 @@
-"""Recommending for one person: their mood, taste and history in, stored offers out.
+"""Recommending for one person: their message, mood, taste and history in, stored offers out.
 
-The stateful part of the re-ranker: it adds the new reading to the person's moods, hands
-the pure functions in `ranking` what they need (the decayed current mood, the person's
-taste and recent offers, from memory; everyone's thumbs on the candidates) and stores the
-mood and what was offered, in one group commit with other messages (storage/batch_writer).
+The stateful part of the re-ranker: it decides the mood to answer (this message's reading,
+filled in from their recent moods only when it says little: mood_state.current_mood),
+how to answer it (their mode and the mood's group: modes.plan), hands the pure functions
+in `ranking` what they need (the person's taste, recent offers and artists, from memory;
+everyone's thumbs on the candidates; the languages that lead) and stores the reading and
+what was offered, in one group commit with other messages (storage/batch_writer).
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +21,40 @@ from moodtune.config import Settings
 from moodtune.emotion_engines.fusion import checked
 from moodtune.emotion_engines.reading import Reading
 from moodtune.recommender import modes
-from moodtune.recommender.mood_state import decayed_mood, horizon_start
+from moodtune.recommender.mood_state import CurrentMood, current_mood, horizon_start
 from moodtune.recommender.people import People
-from moodtune.recommender.person_state import Mood, PersonState
-from moodtune.recommender.ranking import Pick, candidate_ids, candidates, rerank
+from moodtune.recommender.person_state import RESTING_REPLIES, Mood, PersonState
+from moodtune.recommender.ranking import (
+    Listener,
+    Pick,
+    answering,
+    candidate_ids,
+    candidates,
+    rerank,
+)
 from moodtune.recommender.tracks import CatalogIndex
 from moodtune.storage import moods, recommendations
 from moodtune.storage.types import utc_now, vector_from_bytes
 
 EXPLORATION = np.random.default_rng()  # one for the process: making one costs ~20 µs a reply
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a message gets: the mood the picks follow, whether this message decided it
+    (else the person's earlier moods did), how the picks answer it (modes.RESPONSES), and
+    the picks as (recommendation id, pick) pairs, once stored."""
+
+    mood: Reading
+    from_now: bool
+    response: str
+    picks: list[tuple[int, Pick]]
+
+    @property
+    def feeling(self) -> str:
+        """The category code of the strongest feeling of the mood answered ('' for none)."""
+        top = self.mood.vector.top(1)
+        return top[0][0] if top else ""
 
 
 async def recommend_for_person(
@@ -41,53 +69,82 @@ async def recommend_for_person(
     kind: str = "reading",
     now: datetime | None = None,
     rng: np.random.Generator | None = None,
-) -> list[tuple[int, Pick]]:
-    """Store the reading (as a mood of `kind`), pick tracks for the person's current mood,
-    record them as offers.
+    message_language: str | None = None,
+) -> Answer:
+    """Store the reading (as a mood of `kind`), pick tracks for the mood to answer, record
+    them as offers.
 
-    The current mood is the reading fused with the person's recent moods (decayed; a
-    correction overrides what came before it). A reading without signal stores nothing and
-    answers the current mood as it is. A malformed reading is logged and treated the same
-    way. Tracks come in play order (a lift goes step by step). `rng` drives exploration;
-    by default the process's own, unseeded.
+    The mood to answer is the reading when it is confident, else the person's recent moods
+    fill in (mood_state.current_mood); a reading without signal stores nothing. A
+    malformed reading is logged and treated the same way. Tracks come in play order (a
+    response goes step by step). `language` is the reply's (its "why" lines);
+    `message_language` the language the message was written in, when known: its tracks
+    lead, and the person's own language's. `rng` drives exploration; by default the
+    process's own, unseeded.
 
-    Returns (recommendation id, pick) pairs, once stored: the ids are what 👍 / 👎 refer to.
+    Returns the Answer, its picks stored: their ids are what 👍 / 👎 refer to. No mood at
+    all (nothing now, nothing recent) gives an Answer without signal and without picks.
     """
     now = now or utc_now()
     valid = checked([reading])  # the fusion boundary: what an engine hands over is checked
+    fresh = valid[0] if valid and valid[0].has_signal else None
+    earlier = person.moods_since(horizon_start(now, settings))
+    current = current_mood(fresh, earlier, now, settings.mood_half_life_minutes)
     mood_rows = []
-    if valid and valid[0].has_signal:
-        fresh = valid[0]
+    if fresh is not None:
         row = moods.mood_row(
             person.id, fresh.vector, fresh.confidence, fresh.modality, kind, chat_id, now
         )
         vector = vector_from_bytes(row["vector"])  # as a re-read would give it back
         person.add_mood(Mood(vector, row["confidence"], row["modality"], kind, now))
         mood_rows.append(row)
-    stored = person.moods_since(horizon_start(now, settings))
-    mood = decayed_mood(stored, now, settings.mood_half_life_hours, explain=False)
-    picks = await _pick(people, person, mood, catalog, settings, language, rng)
-    return await _store(people, person, mood_rows, picks, chat_id)
+    response = modes.response_for(person.mode, current.reading.vector)
+    listener = _listener(person, catalog, settings, message_language, language)
+    picks = await _pick(
+        people, person, current, response, catalog, settings, language, listener, rng
+    )
+    stored = await _store(people, person, mood_rows, picks, chat_id)
+    return Answer(current.reading, current.from_now, response, stored)
+
+
+def _listener(
+    person: PersonState,
+    catalog: CatalogIndex,
+    settings: Settings,
+    message_language: str | None,
+    language: str,
+) -> Listener:
+    """The languages that lead (the message's, else the reply's; and the person's app
+    language), unless turned off, and the artists of their last replies."""
+    artists = person.recent_artists(catalog, RESTING_REPLIES * settings.recommend_k)
+    if not settings.picks_follow_language:
+        return Listener.of(recent_artists=artists)
+    return Listener.of(message_language or language, person.language, artists)
 
 
 async def _pick(
     people: People,
     person: PersonState,
-    mood: Reading,
+    current: CurrentMood,
+    response: str,
     catalog: CatalogIndex,
     settings: Settings,
     language: str,
+    listener: Listener,
     rng: np.random.Generator | None,
 ) -> list[Pick]:
+    mood = current.reading
     if not mood.has_signal:
         return []
     taste = person.taste(catalog)
     k = min(settings.recommend_k, len(catalog))
-    queries = modes.queries(person.mode, mood.vector, k)
-    slots = candidates(catalog, queries, set(person.recent) | taste.disliked)
+    queries = modes.steps(response, mood.vector, k)
+    excluded = set(person.last_offers(settings.repeat_window)) | taste.disliked
+    slots = candidates(catalog, queries, excluded)
     prior = await people.crowd.prior_for(candidate_ids(slots))
     rng = rng if rng is not None else EXPLORATION
-    return rerank(catalog, slots, taste, prior, settings.max_per_artist, language, rng)
+    listener = answering(listener, mood.vector, response)
+    return rerank(catalog, slots, taste, prior, settings.max_per_artist, language, rng, listener)
 
 
 def _answered(pick: Pick) -> bytes:
@@ -101,9 +158,9 @@ async def _store(
     picks: list[Pick],
     chat_id: str | None,
 ) -> list[tuple[int, Pick]]:
-    """Store the mood and the offers, each with the mood (or lift step) it answers; ranks
-    run 1..k. The repeat window takes the tracks at once, so the person's next message,
-    if it comes before this one is stored, is not offered them again."""
+    """Store the mood and the offers, each with the mood (or step) it answers; ranks run
+    1..k. The repeat window takes the tracks at once, so the person's next message, if it
+    comes before this one is stored, is not offered them again."""
     offer_rows = []
     rank = itertools.count(1)
     for _, group in itertools.groupby(picks, key=_answered):

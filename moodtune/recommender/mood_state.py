@@ -1,15 +1,29 @@
-"""A person's mood now: their recent readings, decayed, and their own word over ours.
+"""A person's mood now: the message in front of us first, earlier moods only to fill in.
 
-Each stored mood weighs its confidence × 0.5^(age / half-life), so a mood carries across
-messages and fades over hours (`Settings.mood_half_life_hours`). The current mood is the
-weighted mean of those vectors; its confidence is their noisy-or, so several recent
-readings that agree make a surer mood than one. A correction ("no, I am calm", stored
-with kind "correction") overrides every reading before it: only it and what came after it
-count. Moods older than `HORIZON_HALF_LIVES` half-lives weigh under 1 % and are not loaded.
+A confident reading of this message (confidence at least `LEADS_AT`: a feeling word or
+two, an emoji, a clear face) decides the mood of the answer on its own: someone who has
+been sad all evening and writes "I just got the job!!! 🎉" is answered with joy.
 
-`decayed_mood` returns a `Reading` (modality "mood", engine "decay"), not a bare vector:
-the handlers need its confidence (how sure, and whether there is any mood at all) and its
-evidence (what it is made of) as much as the vector.
+Earlier moods fill in only when the message says little: "another one", "more like
+that", a low-confidence photo. What fills in is the last mood the person made clear (the
+last confident reading, or correction) and the faint ones after it: a clear mood
+supersedes what came before it, as this message would have. Each of those weighs its
+confidence ×
+0.5^(age / half-life), with the half-life in minutes of conversation
+(`Settings.mood_half_life_minutes`), so they fade within the hour, not over a day. Their
+weighted mean is the earlier mood; its confidence is the noisy-or of the weights, so
+several recent readings that agree make a surer mood than one. The message's own reading
+weighs its confidence and the earlier mood weighs its confidence × (1 − c / LEADS_AT),
+where c is the message's confidence: nothing at all from the message, and the earlier
+mood answers alone; a faint cue, and the two blend.
+
+A correction ("no, I am calm", stored with kind "correction") is such a clear mood,
+whatever its confidence. Moods older than `HORIZON_HALF_LIVES` half-lives weigh under 1 %
+and are not loaded.
+
+`current_mood` says which mood it used and whether this message decided it, so the reply
+can say "for how you feel now" or "still with your sorrow from earlier", and show the
+very mood the picks follow.
 """
 
 from __future__ import annotations
@@ -17,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -28,12 +43,13 @@ from moodtune.emotion_engines.fusion import MAX_CONFIDENCE
 from moodtune.emotion_engines.reading import Evidence, Reading
 
 HORIZON_HALF_LIVES = math.log2(100)  # weight 1 % of a fresh mood's
+LEADS_AT = 0.3  # a reading at least this confident decides the mood alone
 MIN_SHARE = 0.01  # moods that add less than this to the current one are left out of evidence
 NO_RECENT_MOOD = "no recent mood"
 
 
 class MoodStateError(ValueError):
-    """A half-life that is not a positive number of hours."""
+    """A half-life that is not a positive number of minutes."""
 
 
 class MoodChoiceError(ValueError):
@@ -50,24 +66,61 @@ class StoredMood(Protocol):
     created_at: datetime
 
 
-def decay_weight(age: timedelta, half_life_hours: float) -> float:
+@dataclass(frozen=True, slots=True)
+class CurrentMood:
+    """The mood an answer follows, and whether this message decided it."""
+
+    reading: Reading  # Reading.empty when there is no mood at all
+    from_now: bool  # True: this message's reading leads; False: earlier moods do
+
+    @property
+    def has_signal(self) -> bool:
+        return self.reading.has_signal
+
+
+def decay_weight(age: timedelta, half_life_minutes: float) -> float:
     """0.5^(age / half-life); a mood from the future (clock skew) counts as fresh."""
-    hours = max(0.0, age.total_seconds() / 3600)
-    return 0.5 ** (hours / half_life_hours)
+    minutes = max(0.0, age.total_seconds() / 60)
+    return 0.5 ** (minutes / half_life_minutes)
+
+
+def current_mood(
+    message: Reading | None,
+    earlier: Sequence[StoredMood],
+    now: datetime,
+    half_life_minutes: float,
+    explain: bool = False,
+) -> CurrentMood:
+    """The mood to answer: this message's reading (None or without signal when it said
+    nothing), filled in from `earlier` moods (any order) only as much as it says little."""
+    said = message.confidence if message is not None and message.has_signal else 0.0
+    if message is not None and said >= LEADS_AT:
+        return CurrentMood(message, True)
+    before = decayed_mood(earlier, now, half_life_minutes, explain)
+    fill = before.confidence * (1.0 - said / LEADS_AT)
+    if said == 0.0 or message is None:
+        return CurrentMood(before, False)
+    if fill <= 0.0:
+        return CurrentMood(message, True)
+    vector = (said * message.vector.values + fill * before.vector.values) / (said + fill)
+    confidence = min(MAX_CONFIDENCE, 1.0 - (1.0 - said) * (1.0 - fill))
+    evidence = (*message.evidence, *before.evidence) if explain else ()
+    blended = Reading(EmotionVector(vector), confidence, evidence, "mood", "decay")
+    return CurrentMood(blended, said >= fill)
 
 
 def decayed_mood(
-    stored: Sequence[StoredMood], now: datetime, half_life_hours: float, explain: bool = True
+    stored: Sequence[StoredMood], now: datetime, half_life_minutes: float, explain: bool = True
 ) -> Reading:
-    """The mood now from stored moods (any order); Reading.empty when none counts. With
+    """The earlier mood from stored moods (any order); Reading.empty when none counts. With
     `explain`, its evidence says which moods it is made of (the bot's replies skip that)."""
-    _check_half_life(half_life_hours)
+    _check_half_life(half_life_minutes)
     ordered = sorted(stored, key=lambda m: m.created_at)
-    corrections = [i for i, m in enumerate(ordered) if m.kind == "correction"]
-    if corrections:
-        ordered = ordered[corrections[-1] :]  # the person's own word overrides what came before
+    clear = [i for i, m in enumerate(ordered) if m.kind == "correction" or m.confidence >= LEADS_AT]
+    if clear:
+        ordered = ordered[clear[-1] :]  # a clear mood supersedes what came before it
     weighted = [
-        (m, m.confidence * decay_weight(now - m.created_at, half_life_hours))
+        (m, m.confidence * decay_weight(now - m.created_at, half_life_minutes))
         for m in ordered
         if m.confidence > 0 and np.any(m.vector)
     ]
@@ -83,7 +136,7 @@ def decayed_mood(
             f"{m.kind}: {m.modality}",
             float(share),
             _strongest(vector),
-            {"age_hours": round((now - m.created_at).total_seconds() / 3600, 2)},
+            {"age_minutes": round((now - m.created_at).total_seconds() / 60, 1)},
         )
         for (m, _), share, vector in zip(weighted[::-1], weights[::-1], vectors[::-1], strict=True)
         if explain and share >= MIN_SHARE
@@ -99,15 +152,17 @@ def _strongest(vector: np.ndarray, n: int = 3) -> tuple[str, ...]:
     return tuple(CATEGORIES[i] for i in np.argsort(-vector, kind="stable")[:n] if vector[i] > 0)
 
 
-def _check_half_life(hours: float) -> None:
-    if not math.isfinite(hours) or hours <= 0:
-        raise MoodStateError(f"the mood half-life must be a positive number of hours, not {hours}")
+def _check_half_life(minutes: float) -> None:
+    if not math.isfinite(minutes) or minutes <= 0:
+        raise MoodStateError(
+            f"the mood half-life must be a positive number of minutes, not {minutes}"
+        )
 
 
 def horizon_start(now: datetime, settings: Settings) -> datetime:
     """The oldest a mood may be and still count at `now` (older ones weigh under 1 %)."""
-    _check_half_life(settings.mood_half_life_hours)
-    return now - timedelta(hours=settings.mood_half_life_hours * HORIZON_HALF_LIVES)
+    _check_half_life(settings.mood_half_life_minutes)
+    return now - timedelta(minutes=settings.mood_half_life_minutes * HORIZON_HALF_LIVES)
 
 
 @functools.cache

@@ -18,13 +18,14 @@ from collections import OrderedDict, deque
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moodtune.config import Settings
 from moodtune.recommender.crowd import Crowd
 from moodtune.recommender.mood_state import StoredMood, horizon_start
-from moodtune.recommender.person_state import MAX_MOODS, Mood, PersonState
-from moodtune.storage import feedback, moods, persons, recommendations
+from moodtune.recommender.person_state import MAX_MOODS, RESTING_REPLIES, Mood, PersonState
+from moodtune.storage import feedback, moods, persons, recommendations, room_offers
 from moodtune.storage.batch_writer import BatchWriter
 from moodtune.storage.outage import Outage
 from moodtune.storage.types import utc_now
@@ -90,7 +91,8 @@ class People:
         self, key: Key, display_name: str, language: str | None, now: datetime | None
     ) -> PersonState:
         start = horizon_start(now or utc_now(), self.settings)
-        window = self.settings.repeat_window
+        # Enough offers for the repeat window and for the artists of the last replies.
+        window = max(self.settings.repeat_window, RESTING_REPLIES * self.settings.recommend_k)
 
         async def read() -> tuple[persons.Person, History]:
             async with self.sessions() as session, session.begin():
@@ -101,7 +103,7 @@ class People:
         state = PersonState(
             person.id, person.mode, person.display_name,
             [Mood(m.vector, m.confidence, m.modality, m.kind, m.created_at) for m in stored],
-            list(votes), deque(recent, maxlen=window),
+            list(votes), deque(recent, maxlen=window), person.language,
         )  # fmt: skip
         if self._loading.get(key) is asyncio.current_task():  # not forgotten meanwhile
             self._keep(key, state)
@@ -120,6 +122,13 @@ class People:
                 self._states.move_to_end(oldest)
             else:
                 del self._states[oldest]
+
+    def reread(self, platform: str, user_id: str | int) -> None:
+        """Rows about them changed outside this class (a member's moods in a group they
+        left were deleted): read them afresh on their next message."""
+        key = _key(platform, user_id)
+        self._states.pop(key, None)
+        self._loading.pop(key, None)
 
     def drop_state(self, state: PersonState) -> None:
         """Memory may differ from the database (a write failed): read it afresh next time."""
@@ -140,11 +149,36 @@ class People:
                 raise feedback.FeedbackError("no person, so no offers to vote on")
             track_id = (await feedback.vote(session, person.id, recommendation_id, value)).track_id
             votes = await feedback.votes(session, person.id)
+        await self._voted(platform, user_id, votes, track_id)
+        return track_id
+
+    async def room_vote(
+        self,
+        person: PersonState,
+        platform: str,
+        user_id: str | int,
+        room_offer_id: int,
+        value: int,
+        chat_id: str,
+        mood: np.ndarray | None,
+    ) -> int:
+        """A member's 👍 / 👎 on a track of their group's playlist, stored as their own
+        thumb (storage/room_offers.py), memory brought up to date; the track's id."""
+        async with self.sessions() as session, session.begin():
+            thumb = await room_offers.vote(
+                session, person.id, room_offer_id, value, platform, chat_id, mood
+            )
+            votes = await feedback.votes(session, person.id)
+        await self._voted(platform, user_id, votes, thumb.track_id)
+        return thumb.track_id
+
+    async def _voted(
+        self, platform: str, user_id: str | int, votes: list[tuple[int, int]], track_id: int
+    ) -> None:
         state = self._states.get(_key(platform, user_id))
         if state is not None:
             state.set_votes(votes)
         await self.crowd.reread({track_id})
-        return track_id
 
     async def mode(
         self,

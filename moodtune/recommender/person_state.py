@@ -15,6 +15,7 @@ from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex
 
 MAX_MOODS = 500  # as many as storage.moods.since hands back: a day of chatting and more
+RESTING_REPLIES = 2  # an artist of the last this many replies is not offered again yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,8 @@ class PersonState:
     display_name: str
     moods: list[Mood]  # oldest first, within the decay's horizon when loaded
     votes: list[tuple[int, int]]  # (track id, +1/−1) per rated offer, oldest first
-    recent: deque[int]  # tracks of the last offers (the repeat window), oldest first
+    recent: deque[int]  # tracks of the last offers (the repeat window at least), oldest first
+    language: str | None = None  # their app's language (e.g. Telegram's), when known
     loaded_at: float = field(default_factory=time.monotonic)
     writing: int = 0  # messages whose rows are being stored right now
     _taste: tuple[CatalogIndex, Taste] | None = None
@@ -51,6 +53,15 @@ class PersonState:
 
     def offered(self, track_ids: Iterable[int]) -> None:
         self.recent.extend(track_ids)
+
+    def last_offers(self, count: int) -> list[int]:
+        """The tracks of their last `count` offers, oldest first."""
+        return list(self.recent)[-count:] if count > 0 else []
+
+    def recent_artists(self, catalog: CatalogIndex, offers: int) -> set[str]:
+        """The artists of their last `offers` offers (tracks no longer in the catalog
+        left out)."""
+        return {a for track in catalog.get(self.last_offers(offers)) for a in track.artists}
 
     def set_votes(self, votes: list[tuple[int, int]]) -> None:
         self.votes = votes

@@ -1,19 +1,26 @@
 """From a mood to a short list of tracks: nearest neighbours, re-ranked with feedback.
 
-1. Candidates: for each target mood of the reply (the mood itself, or the steps of a lift)
-   the exact nearest tracks, leaving out what the person disliked and what they were
-   offered within the repeat window.
+1. Candidates: for each target mood of the reply (the mood itself, or the steps of a
+   response: see modes.py) the exact nearest tracks, leaving out what the person disliked
+   and what they were offered within the repeat window.
 2. Scores, in log-odds of a 👍 (the units of a logistic model, so evidence adds up):
-   closeness to the target mood, the person's affinity for the track's artists, genre and
-   tags, everyone's thumbs on the track in similar moods, a small bonus for a track they
-   liked before. Affinities and the crowd's verdict are Beta posteriors, relative to the
-   person's (or the crowd's) usual rate of 👍, so what nobody rated yet counts 0. With an
-   `rng` the crowd's verdict is drawn from its posterior (Thompson sampling): tracks few
-   people rated are uncertain, so the long tail gets tried now and then while tracks
-   known to please win most of the time. Without an `rng` the posterior means are used:
-   no exploration, fully reproducible.
+   closeness to the target mood; the person's affinity for the track's artists, genre,
+   tags and language; everyone's thumbs on the track in similar moods; a small bonus for
+   a track they liked before; a lead for tracks in the listener's languages (`Listener`:
+   the message's language `MESSAGE_LANGUAGE` log-odds, the person's `PERSON_LANGUAGE`) —
+   a lead, not a filter, so a song much nearer the mood in another language still wins,
+   and the person's own thumbs on a language add to it or take it away; and a little
+   less for a track by one of the catalog's biggest artists (`ARTIST_SIZE_WEIGHT`), who
+   would otherwise be near every mood. Affinities and the crowd's verdict are Beta
+   posteriors, relative to the person's (or the crowd's) usual rate of 👍, so what nobody
+   rated yet counts 0. With an `rng` the crowd's verdict is drawn from its posterior
+   (Thompson sampling): tracks few people rated are uncertain, so the long tail gets
+   tried now and then while tracks known to please win most of the time. Without an
+   `rng` the posterior means are used: no exploration, fully reproducible.
 3. Picks: slot by slot, the best-scoring candidate not picked yet, at most
-   `max_per_artist` tracks per artist in one reply.
+   `max_per_artist` tracks per artist in one reply, and none by an artist of the person's
+   last two replies (`Listener.recent_artists`) unless they liked that artist; only when
+   a slot has no other candidate left does that rule give way.
 
 The functions here are pure: storage loads the taste, the window and the crowd's thumbs,
 this module decides. The offline simulation runs the very same functions.
@@ -23,8 +30,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,9 +50,58 @@ MIN_POOL = 100
 # are 0.02–0.1 apart) must be about one log-odds unit likelier to please to win.
 DISTANCE_WEIGHT = 10.0
 # An artist's thumbs are also its genre's: the two are not independent evidence.
-LABEL_WEIGHTS = {"artist": 0.5, "genre": 1.0, "tag": 0.3}
+LABEL_WEIGHTS = {"artist": 0.5, "genre": 1.0, "tag": 0.3, "language": 1.0}
 CROWD_WEIGHT = 0.4  # everyone's thumbs count, more weakly than the person's own
 LIKED_BONUS = 0.5
+# Languages lead softly: a track 0.15 nearer the mood outweighs the message's language,
+# 0.225 the message's and the person's together (leads for one language add up).
+MESSAGE_LANGUAGE = 1.5
+PERSON_LANGUAGE = 0.75
+WORDLESS = "zxx"  # an instrumental is in every language: half the lead
+# The catalog's biggest artists would otherwise be near every mood (the demo catalog has
+# 125 songs by one artist, most artists one to three): log-odds off per e-fold above the
+# typical artist's size, so 125 songs against a typical 1 cost about 0.7 (a track 0.07
+# nearer the mood outweighs it): offered about as often as their size says, not more.
+ARTIST_SIZE_WEIGHT = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """Who a reply is for, beyond their taste: the languages their tracks lead with (code
+    → log-odds), the artists of their last replies (case-folded), and what a reply says
+    to them: the feeling it answers (a category code) and how (a response of modes.py)."""
+
+    languages: Mapping[str, float] = field(default_factory=dict)
+    recent_artists: frozenset[str] = frozenset()
+    feeling: str = ""
+    response: str = "match"
+
+    @classmethod
+    def of(
+        cls,
+        message_language: str | None = None,
+        person_language: str | None = None,
+        recent_artists: Iterable[str] = (),
+        feeling: str = "",
+        response: str = "match",
+    ) -> Listener:
+        """Leads for the message's and the person's language (primary subtags: zh-hans →
+        zh), adding up when the two agree; recent artists case-folded."""
+        leads: dict[str, float] = {}
+        for code, lead in (
+            (person_language, PERSON_LANGUAGE),
+            (message_language, MESSAGE_LANGUAGE),
+        ):
+            code = primary_language(code)
+            if code:
+                leads[code] = leads.get(code, 0.0) + lead
+        artists = frozenset(a.casefold() for a in recent_artists)
+        return cls(leads, artists, feeling, response)
+
+
+def primary_language(code: str | None) -> str:
+    """'zh-Hans' → 'zh', 'pt_BR' → 'pt', None → ''."""
+    return (code or "").replace("_", "-").split("-")[0].strip().casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +159,7 @@ def recommend(
     mode: str = "match",
     prior: GlobalPrior | None = None,
     rng: np.random.Generator | None = None,
+    listener: Listener | None = None,
 ) -> list[Pick]:
     """Up to k tracks for `mood` in `mode`, in the order to play; fewer when the catalog
     runs out. The whole pipeline in memory (no person: taste and window as given)."""
@@ -110,8 +167,16 @@ def recommend(
     if mood.is_zero or k <= 0:
         return []
     taste = taste or Taste()
-    slots = candidates(catalog, modes.queries(mode, mood, k), set(recent) | taste.disliked)
-    return rerank(catalog, slots, taste, prior, max_per_artist, language, rng)
+    plan = modes.plan(mode, mood, k)
+    listener = answering(listener or Listener(), mood, plan.response)
+    slots = candidates(catalog, plan.queries, set(recent) | taste.disliked)
+    return rerank(catalog, slots, taste, prior, max_per_artist, language, rng, listener)
+
+
+def answering(listener: Listener, mood: EmotionVector, response: str) -> Listener:
+    """The listener, told which feeling the reply answers and how."""
+    feeling = mood.top(1)[0][0] if not mood.is_zero else ""
+    return Listener(listener.languages, listener.recent_artists, feeling, response)
 
 
 def rerank(
@@ -122,32 +187,48 @@ def rerank(
     max_per_artist: int = 2,
     language: str = "en",
     rng: np.random.Generator | None = None,
+    listener: Listener | None = None,
 ) -> list[Pick]:
     """One pick per slot (slots whose candidates ran out are skipped), in slot order."""
     taste = taste or Taste()
     prior = prior or GlobalPrior()
+    listener = listener or Listener()
     personal = _personal(catalog, slots, taste)
+    leads = _leads(catalog, slots, listener.languages)
     steps = len(slots) if len({s.query.values.tobytes() for s in slots}) > 1 else 1
     ranked: dict[bytes, _Ranked] = {}
     picks: list[Pick] = []
     per_artist: dict[str, int] = {}
     taken: set[int] = set()
+    rested = _rested_artists(listener.recent_artists, taste)
     for step, slot in enumerate(slots):
         key = slot.query.values.tobytes()
         if key not in ranked:
-            ranked[key] = _ranked(slot, personal, prior, catalog.index.metric, rng)
+            ranked[key] = _ranked(slot, personal, leads, prior, catalog.index.metric, rng)
         best = ranked[key]
-        i = _first_allowed(best.ids, catalog, taken, per_artist, max_per_artist)
+        i = _first_allowed(best.ids, catalog, taken, per_artist, max_per_artist, rested)
+        if i is None and rested:  # only artists heard just now are left: better than none
+            i = _first_allowed(best.ids, catalog, taken, per_artist, max_per_artist)
         if i is None:
             continue
         track, j = catalog.tracks[best.ids[i]], best.order[i]
         alpha, beta = float(best.alpha[j]), float(best.beta[j])  # the crowd's posterior
         votes = alpha + beta - PRIOR_VOTES
-        reasons = Reasons(*_affinities(taste, track), alpha / (alpha + beta), votes, step, steps)
+        reasons = Reasons(
+            *_affinities(taste, track), alpha / (alpha + beta), votes, step, steps,
+            listener.response, listener.feeling,
+        )  # fmt: skip
         why = explain(slot.query, track, reasons, language)
         distance, score = float(slot.distances[j]), float(best.scores[j])
         picks.append(Pick(track, distance, score, why, slot.query))
     return picks
+
+
+def _rested_artists(recent: frozenset[str], taste: Taste) -> frozenset[str]:
+    """The artists of the last replies the person did not like (so not offered again yet)."""
+    if not recent:
+        return recent
+    return frozenset(a for a in recent if taste.affinity(f"artist:{' '.join(a.split())}") <= 0)
 
 
 def _first_allowed(
@@ -156,14 +237,17 @@ def _first_allowed(
     taken: set[int],
     per_artist: dict[str, int],
     max_per_artist: int,
+    rested: frozenset[str] = frozenset(),
 ) -> int | None:
-    """The position of the best candidate not taken yet whose artists are not at the limit
-    (then taken, its artists counted), or None when every candidate is ruled out."""
+    """The position of the best candidate not taken yet whose artists are neither at the
+    limit nor resting (then taken, its artists counted), or None when none is left."""
     for i, track_id in enumerate(ids):
         if track_id in taken:
             continue
         names = [a.casefold() for a in catalog.tracks[track_id].artists]
         if any(per_artist.get(n, 0) >= max_per_artist for n in names):
+            continue
+        if rested and not rested.isdisjoint(names):
             continue
         taken.add(track_id)
         for name in names:
@@ -190,18 +274,36 @@ def _personal(catalog: CatalogIndex, slots: Sequence[Slot], taste: Taste) -> dic
     effects = {}
     for track_id in candidate_ids(slots):
         track = catalog.tracks[track_id]
-        plan = _label_weights(track.artists, track.genre, track.tags)
+        plan = _label_weights(track.artists, track.genre, track.tags, track.language)
         effect = sum(weight * rated[name] for name, weight in plan if name in rated)
         effects[track_id] = effect + (LIKED_BONUS if track_id in taste.liked else 0.0)
     return effects
 
 
+def _leads(
+    catalog: CatalogIndex, slots: Sequence[Slot], languages: Mapping[str, float]
+) -> dict[int, float]:
+    """Each candidate's lead (log-odds) for being in one of the listener's languages, less
+    its artist's bigness (`ARTIST_SIZE_WEIGHT`); candidates with neither are left out."""
+    wordless = max(languages.values()) / 2 if languages else 0.0
+    leads = {}
+    for track_id in candidate_ids(slots):
+        track = catalog.tracks[track_id]
+        lead = -ARTIST_SIZE_WEIGHT * catalog.artist_weight(track)
+        if languages:
+            language = primary_language(track.language)
+            lead += wordless if language == WORDLESS else languages.get(language, 0.0)
+        if lead:
+            leads[track_id] = lead
+    return leads
+
+
 @functools.lru_cache(maxsize=1 << 18)  # every reply scores ~100 tracks
 def _label_weights(
-    artists: tuple[str, ...], genre: str, tags: tuple[str, ...]
+    artists: tuple[str, ...], genre: str, tags: tuple[str, ...], language: str = ""
 ) -> tuple[tuple[str, float], ...]:
     """A track's labels, each with its share of its kind's weight (tags are averaged)."""
-    found = labels_of(artists, genre, tags)
+    found = labels_of(artists, genre, tags, language)
     return tuple(
         (name, weight / len(found[kind]))
         for kind, weight in LABEL_WEIGHTS.items()
@@ -224,6 +326,7 @@ class _Ranked:
 def _ranked(
     slot: Slot,
     personal: dict[int, float],
+    leads: dict[int, float],
     prior: GlobalPrior,
     metric: str,
     rng: np.random.Generator | None,
@@ -238,6 +341,8 @@ def _ranked(
     alpha, beta, base = prior.posterior(id_list, slot.query)
     crowd = crowd_effects(alpha, beta, base, rng)
     taste = np.array([personal[t] for t in id_list]) if personal else np.zeros(len(ids))
+    if leads:
+        taste = taste + np.array([leads.get(t, 0.0) for t in id_list])
     scores = taste + CROWD_WEIGHT * crowd - DISTANCE_WEIGHT * distance
     order = np.lexsort((ids, -scores))
     return _Ranked(ids[order].tolist(), order.tolist(), scores, alpha, beta)

@@ -4,6 +4,9 @@ The world (all seeded):
 
 - a catalog of tracks by artists, each artist in one genre; a genre leans to some of the
   7 emotion groups, a track's vector leans to one group; every track has a hidden quality;
+  artists' sizes follow a Zipf law (`ARTIST_ZIPF`), as in real catalogs: the biggest has
+  a few percent of all tracks, the 1 % biggest about a sixth (the demo catalog: one
+  artist 7.7 %, the 1 % biggest 16 %), the typical one two or three;
 - people, each with a usual mood, 2 loved genres, 2 disliked genres and 4 favourite
   artists in the genres they love (all unknown to the recommender), and a mode: some
   prefer to be lifted and say so (/mode lift), the rest want their mood matched;
@@ -15,13 +18,19 @@ The world (all seeded):
 
 Two recommenders face exactly the same people and moods: plain nearest neighbours (the
 k tracks nearest to the target mood of each slot, outside the repeat window) and the
-re-ranker (`ranking.recommend` with the person's taste, everyone's thumbs and Thompson
-exploration, as the bot runs it). Rounds are a day apart, so a mood does not carry over.
+re-ranker (`ranking.recommend` with the person's taste, everyone's thumbs, Thompson
+exploration and the artists of their last two replies resting, as the bot runs it).
+Rounds are a day apart, so a mood does not carry over.
+
+Besides the thumbs, a run counts how the offers spread over artists: replies that bring
+back an artist of the person's two replies before (one they had not liked), and the
+share of all offers that went to the 1 % biggest artists, against their share of the
+catalog (`Tally.concentration`: 1.0 means offered as often as their size alone says).
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,7 +39,7 @@ import numpy as np
 from moodtune.emotion import DIM, GROUPS, INDEX, EmotionVector
 from moodtune.recommender import modes
 from moodtune.recommender.prior import GlobalPrior
-from moodtune.recommender.ranking import Pick, recommend
+from moodtune.recommender.ranking import Listener, Pick, candidates, recommend
 from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
 
@@ -52,6 +61,9 @@ USUAL_MOOD = 0.7  # how often a person feels their usual mood
 READING_NOISE = 0.25  # share of a reading that is the engines' noise
 LIFT_SHARE = 0.3  # of the people, those who prefer being lifted
 FAVOURITE_SHARE = 10  # one in this many artists of the genres a person loves is a favourite
+ARTIST_ZIPF = 0.7  # artist sizes ∝ 1 / rank^ARTIST_ZIPF
+RESTING_REPLIES = 2  # as the bot: an artist of the last two replies rests unless liked
+BIG_ARTISTS = 0.01  # "the biggest artists": this share of all artists, by catalog size
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class SimPerson:
     favourites: frozenset[str]
     votes: list[tuple[TrackInfo, int]] = field(default_factory=list)
     window: deque[int] = field(default_factory=deque)
+    replies: deque[frozenset[str]] = field(default_factory=lambda: deque(maxlen=RESTING_REPLIES))
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,8 @@ class Tally:
     distinct_artists: list[float] = field(default_factory=list)  # per reply, mean per round
     offered: set[int] = field(default_factory=set)
     offered_by_round: list[int] = field(default_factory=list)  # catalog coverage so far
+    artist_returns: int = 0  # replies with an artist of the person's last two, not liked
+    by_artist: Counter[str] = field(default_factory=Counter)  # offers per artist
 
     def rate(self, first: int, last: int | None = None) -> float:
         """Thumbs-up rate in one round, or over rounds first..last (1-based, inclusive)."""
@@ -105,6 +120,15 @@ class Tally:
     def coverage(self, catalog_size: int, rounds: int) -> float:
         """The share of the catalog offered to someone within the first `rounds` rounds."""
         return self.offered_by_round[rounds - 1] / catalog_size
+
+    def concentration(self, catalog: CatalogIndex) -> tuple[float, float]:
+        """(share of all offers by the BIG_ARTISTS biggest artists, their catalog share)."""
+        sizes = catalog.artist_tracks.most_common()
+        big = {name for name, _ in sizes[: max(1, round(BIG_ARTISTS * len(sizes)))]}
+        offers = sum(self.by_artist.values())
+        offered = sum(n for name, n in self.by_artist.items() if name in big) / max(1, offers)
+        in_catalog = sum(n for name, n in sizes if name in big) / max(1, len(catalog))
+        return offered, in_catalog
 
 
 def _group_vector(rng: np.random.Generator, group: int, lean: float) -> np.ndarray:
@@ -118,9 +142,11 @@ def make_world(settings: Settings) -> World:
     rng = np.random.default_rng([settings.seed, 0])
     genre_lean = rng.dirichlet(np.full(len(GROUP_IDS), 0.7), size=len(GENRES))
     artist_genre = rng.integers(len(GENRES), size=settings.artists)
+    sizes = 1 / np.arange(1, settings.artists + 1) ** ARTIST_ZIPF
+    artist_of = rng.choice(settings.artists, size=settings.tracks, p=sizes / sizes.sum())
     tracks, quality = [], {}
     for track_id in range(1, settings.tracks + 1):
-        artist = int(rng.integers(settings.artists))
+        artist = int(artist_of[track_id - 1])
         genre = int(artist_genre[artist])
         group = int(rng.choice(len(GROUP_IDS), p=genre_lean[genre]))
         vector = _group_vector(rng, group, 0.75)
@@ -186,24 +212,37 @@ Policy = Callable[[SimPerson, EmotionVector, np.random.Generator], list[Pick]]
 
 
 def nearest_policy(world: World, settings: Settings) -> Policy:
-    """Plain nearest neighbours: no taste, no crowd, no exploration, no artist limit."""
+    """Plain nearest neighbours: for each slot the nearest track not offered yet; no taste,
+    no crowd, no exploration, no artist limit, nothing for or against any artist."""
 
     def pick(person: SimPerson, reading: EmotionVector, rng: np.random.Generator) -> list[Pick]:
-        return recommend(
-            world.catalog, reading, settings.k, Taste(), set(person.window),
-            max_per_artist=settings.k, mode=person.mode,
-        )  # fmt: skip
+        queries = modes.queries(person.mode, reading, settings.k)
+        picks: list[Pick] = []
+        taken: set[int] = set()
+        for slot in candidates(world.catalog, queries, set(person.window)):
+            for track_id, distance in zip(
+                slot.track_ids.tolist(), slot.distances.tolist(), strict=True
+            ):
+                if track_id not in taken:
+                    taken.add(track_id)
+                    track = world.catalog.tracks[track_id]
+                    picks.append(Pick(track, distance, -distance, "", slot.query))
+                    break
+        return picks
 
     return pick
 
 
 def reranker_policy(world: World, settings: Settings, prior: GlobalPrior) -> Policy:
-    """The re-ranker as the bot runs it, over the person's votes and everyone's thumbs."""
+    """The re-ranker as the bot runs it, over the person's votes and everyone's thumbs,
+    the artists of their last replies resting."""
 
     def pick(person: SimPerson, reading: EmotionVector, rng: np.random.Generator) -> list[Pick]:
+        listener = Listener.of(recent_artists=frozenset().union(*person.replies))
         return recommend(
             world.catalog, reading, settings.k, Taste.from_votes(person.votes),
             set(person.window), settings.max_per_artist, mode=person.mode, prior=prior, rng=rng,
+            listener=listener,
         )  # fmt: skip
 
     return pick
@@ -229,6 +268,9 @@ def simulate(
             artists_per_reply.append(len(set(artists)))
             if artists and max(artists.count(a) for a in artists) > settings.max_per_artist:
                 tally.crowded += 1
+            tally.artist_returns += _returns(person, set(artists))
+            tally.by_artist.update(a.casefold() for a in artists)
+            person.replies.append(frozenset(a.casefold() for a in artists))
             for chosen, hoped in zip(picks, want, strict=False):
                 track = chosen.track
                 tally.repeats += track.id in person.window
@@ -248,6 +290,17 @@ def simulate(
         tally.distinct_artists.append(float(np.mean(artists_per_reply)))
         tally.offered_by_round.append(len(tally.offered))
     return tally
+
+
+def _returns(person: SimPerson, artists: set[str]) -> bool:
+    """Whether a reply brings back an artist of the person's last replies they had not liked."""
+    if not person.replies:
+        return False
+    heard = frozenset().union(*person.replies) & {a.casefold() for a in artists}
+    if not heard:
+        return False
+    taste = Taste.from_votes(person.votes)
+    return any(taste.affinity(f"artist:{name}") <= 0 for name in heard)
 
 
 def compare(settings: Settings) -> tuple[World, Tally, Tally]:

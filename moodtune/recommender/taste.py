@@ -1,6 +1,7 @@
-"""A person's taste, learned from their thumbs: tracks, artists, genres and tags.
+"""A person's taste, learned from their thumbs: tracks, artists, genres, tags, languages.
 
-Every label a track carries ("artist:…", "genre:…", "tag:…") keeps the person's thumbs-up
+Every label a track carries ("artist:…", "genre:…", "tag:…", "language:…") keeps the
+person's thumbs-up
 and thumbs-down counts. A Beta prior of `PRIOR_VOTES` pseudo-votes centred on the
 person's overall 👍 rate turns them into a posterior per label: one thumb nudges an
 affinity, ten make it firm, and a label never rated is exactly as good as anything else.
@@ -28,14 +29,19 @@ CLIP = 0.01
 
 def labels(track: TrackInfo) -> dict[str, tuple[str, ...]]:
     """The track's labels by kind, case-folded, e.g. {'artist': ('artist:adele',), ...}."""
-    return labels_of(track.artists, track.genre, track.tags)
+    return labels_of(track.artists, track.genre, track.tags, track.language)
 
 
 @functools.lru_cache(maxsize=1 << 18)  # every reply looks at ~100 tracks' labels
 def labels_of(
-    artists: tuple[str, ...], genre: str, tags: tuple[str, ...]
+    artists: tuple[str, ...], genre: str, tags: tuple[str, ...], language: str = ""
 ) -> dict[str, tuple[str, ...]]:
-    found = {"artist": artists, "genre": (genre,) if genre else (), "tag": tags}
+    found = {
+        "artist": artists,
+        "genre": (genre,) if genre else (),
+        "tag": tags,
+        "language": (language,) if language else (),
+    }
     return {
         kind: tuple(dict.fromkeys(f"{kind}:{' '.join(v.split()).casefold()}" for v in values))
         for kind, values in found.items()
@@ -87,6 +93,9 @@ class Taste:
 
     def genre_affinity(self, track: TrackInfo) -> float:
         return self._strongest(labels(track)["genre"])
+
+    def language_affinity(self, language: str) -> float:
+        return self.affinity(f"language:{language.casefold()}") if language else 0.0
 
     def tag_affinity(self, track: TrackInfo) -> float:
         names = labels(track)["tag"]

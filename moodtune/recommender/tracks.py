@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,13 +31,23 @@ class TrackInfo:
 
 
 class CatalogIndex:
-    """Every recommendable track (non-zero vector) with an exact nearest-neighbour index."""
+    """Every recommendable track (non-zero vector) with an exact nearest-neighbour index,
+    and how many tracks each artist has (case-folded names)."""
 
     def __init__(self, tracks: Iterable[TrackInfo], metric: Metric = "euclidean") -> None:
         usable = [t for t in tracks if np.any(t.vector)]
         self.tracks = {t.id: t for t in usable}
         vectors = np.array([t.vector for t in usable], dtype=np.float32).reshape(-1, DIM)
         self.index = VectorIndex(np.array([t.id for t in usable], dtype=np.int64), vectors, metric)
+        self.artist_tracks = Counter(a.casefold() for t in usable for a in set(t.artists))
+        sizes = sorted(self.artist_tracks.values())
+        self.typical_artist_tracks = sizes[len(sizes) // 2] if sizes else 1
+
+    def artist_weight(self, track: TrackInfo) -> float:
+        """How much bigger than the catalog's typical artist the track's biggest artist is,
+        as log(tracks / typical tracks); 0 for a typical or smaller one."""
+        biggest = max((self.artist_tracks.get(a.casefold(), 1) for a in track.artists), default=1)
+        return max(0.0, math.log(biggest / self.typical_artist_tracks))
 
     def __len__(self) -> int:
         return len(self.tracks)

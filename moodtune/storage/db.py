@@ -157,3 +157,17 @@ async def _current_revision(url: str | URL) -> str | None:
             )
     finally:
         await engine.dispose()
+
+
+async def on_server(url: str, statement: str) -> None:
+    """One PostgreSQL statement outside any transaction (CREATE / DROP DATABASE, which
+    cannot run inside one), on the server `url` names: for tests and benchmarks that make
+    databases of their own."""
+    import asyncpg
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()

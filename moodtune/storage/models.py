@@ -1,8 +1,10 @@
-"""The tables: people, tracks, what was offered to whom, their thumbs, their moods."""
+"""The tables: people, chats, tracks, what was offered to whom, their thumbs, their moods,
+what was offered to a group chat's room, daily check-ins and what each one sent, and the
+inbox of incoming events."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -14,15 +16,21 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_sentinel
 
 from moodtune.storage.types import UTCDateTime, Vector, utc_now
 
-MODES = ("match", "lift")
+MODES = ("auto", "match", "lift")  # see recommender/modes.py; "auto" since migration 0003
 PLATFORMS = ("telegram", "discord", "local", "web")
 CHAT_KINDS = ("private", "group")
-MOOD_KINDS = ("reading", "correction")
+MOOD_KINDS = ("reading", "correction", "checkin")
+STRATEGIES = ("fair", "average", "least-misery")  # group playlists (recommender/groups.py)
+# What became of a check-in on one local day: going out (or died going out: never resent),
+# delivered, refused for good, failed (retried while `retry_at` is set), skipped on
+# request, missed (due while no bot ran, beyond the grace window).
+SEND_STATUSES = ("sending", "delivered", "unreachable", "failed", "skipped", "missed")
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -49,7 +57,7 @@ class Person(Base):
     __tablename__ = "persons"
     __table_args__ = (
         UniqueConstraint("platform", "platform_user_id", name="uq_persons_platform_user"),
-        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+        CheckConstraint("mode IN ('match', 'lift', 'auto')", name="mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +65,7 @@ class Person(Base):
     platform_user_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str | None] = mapped_column(String(16))
-    mode: Mapped[str] = mapped_column(String(8), default="match", server_default="match")
+    mode: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     created_at: Mapped[datetime] = _created()
 
 
@@ -114,7 +122,7 @@ class Recommendation(Base):
     __tablename__ = "recommendations"
     __table_args__ = (
         Index("ix_recommendations_person_recent", "person_id", "id"),
-        CheckConstraint("mode IN ('match', 'lift')", name="mode"),
+        CheckConstraint("mode IN ('match', 'lift', 'auto')", name="mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +167,8 @@ class MoodReading(Base):
     __tablename__ = "mood_readings"
     __table_args__ = (
         Index("ix_mood_readings_person_time", "person_id", "created_at"),
-        CheckConstraint("kind IN ('reading', 'correction')", name="kind"),
+        Index("ix_mood_readings_chat_time", "chat_id", "created_at"),  # a group's moods
+        CheckConstraint("kind IN ('reading', 'correction', 'checkin')", name="kind"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
     )
 
@@ -201,3 +210,133 @@ class InboxEvent(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RoomOffer(Base):
+    """A track of a group playlist (/playlist): offered to the room, not to one person, so
+    no member's /forget takes it away from the others. `for_person_id` is the member it
+    was mainly for (emptied when they are forgotten)."""
+
+    __tablename__ = "room_offers"
+    __table_args__ = (
+        Index("ix_room_offers_chat_recent", "platform", "chat_id", "id"),
+        CheckConstraint("strategy IN ('fair', 'average', 'least-misery')", name="strategy"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    for_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    rank: Mapped[int]
+    strategy: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = _created()
+
+
+class RoomVote(Base):
+    """A member's thumb on a room offer. The thumb itself is a Feedback row on an offer of
+    the track to the voter (a Recommendation in that chat, made on their first press), so
+    it counts for the voter and only for them: their taste, /export and /forget see it as
+    any other. One per member and room offer."""
+
+    __tablename__ = "room_votes"
+
+    room_offer_id: Mapped[int] = mapped_column(
+        ForeignKey("room_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CheckIn(Base):
+    """A daily check-in: the bot asks a person (in their private chat) or a group how they
+    feel, every day at `local_time` in `zone`. `next_due_at` (UTC) is the source of truth
+    for when; `next_due_day` is the local day that instant belongs to. A process sending it
+    first claims the row (`claimed_by`, a token of its own; `claimed_at`): a claim older
+    than the timeout is taken over."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", name="uq_checkins_platform_chat"),
+        CheckConstraint("chat_kind IN ('private', 'group')", name="chat_kind"),
+        CheckConstraint(
+            "(chat_kind = 'private') = (person_id IS NOT NULL)", name="private_has_person"
+        ),
+        Index(
+            "ix_checkins_due",
+            "next_due_at",
+            postgresql_where=text("NOT paused AND unreachable_at IS NULL"),
+            sqlite_where=text("NOT paused AND unreachable_at IS NULL"),
+        ),
+        Index(
+            "ix_checkins_unreachable",
+            "platform",
+            "chat_id",
+            postgresql_where=text("unreachable_at IS NOT NULL"),
+            sqlite_where=text("unreachable_at IS NOT NULL"),
+        ),
+        # Each row is updated twice a day (claimed, moved on), never in an indexed column:
+        # room on its page lets PostgreSQL update it in place (HOT), indexes untouched.
+        {"postgresql_with": {"fillfactor": 80}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    chat_kind: Mapped[str] = mapped_column(String(8))
+    # The person a private check-in asks; None for a group's (it is the room's, not the
+    # admin's who set it, so forgetting that admin leaves the room's check-in alone).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    local_time: Mapped[time]
+    zone: Mapped[str] = mapped_column(String(64))  # an IANA key, "UTC" or "+08:00"
+    language: Mapped[str] = mapped_column(String(8))
+    next_due_at: Mapped[datetime]
+    next_due_day: Mapped[date]
+    paused: Mapped[bool] = mapped_column(default=False)  # /checkin off
+    skip_next: Mapped[bool] = mapped_column(default=False)  # /checkin skip
+    unreachable_at: Mapped[datetime | None]  # the platform refused delivery; until they write
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False
+    )
+
+
+class CheckInSend(Base):
+    """A check-in on one local day, recorded before it is sent: unique per check-in and
+    day, so no process sends a day twice."""
+
+    __tablename__ = "checkin_sends"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "local_day", name="uq_checkin_sends_checkin_day"),
+        CheckConstraint(
+            "status IN ('sending', 'delivered', 'unreachable', 'failed', 'skipped', 'missed')",
+            name="status",
+        ),
+        Index(
+            "ix_checkin_sends_retry",
+            "retry_at",
+            postgresql_where=text("retry_at IS NOT NULL"),
+            sqlite_where=text("retry_at IS NOT NULL"),
+        ),
+        Index("ix_checkin_sends_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    local_day: Mapped[date]
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(default=0)
+    retry_at: Mapped[datetime | None]  # a failed send is tried again then (if still in time)
+    created_at: Mapped[datetime] = _created()  # recorded: before it went out
+    finished_at: Mapped[datetime | None]  # when its outcome was known

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moodtune.emotion import EmotionVector
-from moodtune.storage.models import MOOD_KINDS, MoodReading
+from moodtune.storage.models import MOOD_KINDS, MoodReading, Person
 from moodtune.storage.types import utc_now, vector_from_bytes, vector_to_bytes
 
 
@@ -72,3 +73,60 @@ async def since(
         .limit(limit)
     )
     return list(reversed((await session.scalars(query)).all()))
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMood:
+    """A mood a member told the bot in a group chat, and who they are there."""
+
+    person_id: int
+    user_id: str
+    display_name: str
+    language: str | None
+    vector: np.ndarray
+    confidence: float
+    modality: str
+    kind: str
+    created_at: datetime
+
+
+async def in_chat(
+    session: AsyncSession,
+    platform: str,
+    chat_id: str,
+    start: datetime,
+    limit: int = 20_000,
+    person_id: int | None = None,
+) -> list[ChatMood]:
+    """The moods read in one chat since `start` (of one member, or of everyone), oldest
+    first, at most the newest `limit`. Only what was said in that chat: a person's moods
+    from their private chat with the bot, or from another group, are never among them."""
+    query = (
+        select(MoodReading, Person.platform_user_id, Person.display_name, Person.language)
+        .join(Person, Person.id == MoodReading.person_id)
+        .where(
+            MoodReading.chat_id == str(chat_id),
+            MoodReading.created_at >= start,
+            Person.platform == platform,
+        )
+        .order_by(MoodReading.created_at.desc(), MoodReading.id.desc())
+        .limit(limit)
+    )
+    if person_id is not None:
+        query = query.where(MoodReading.person_id == person_id)
+    rows = (await session.execute(query)).all()
+    return [
+        ChatMood(
+            m.person_id, user_id, name, language, m.vector, m.confidence, m.modality, m.kind,
+            m.created_at,
+        )
+        for m, user_id, name, language in reversed(rows)
+    ]  # fmt: skip
+
+
+async def forget_in_chat(session: AsyncSession, person_id: int, chat_id: str) -> int:
+    """Delete a person's moods read in one chat (they left it); how many rows."""
+    statement = delete(MoodReading).where(
+        MoodReading.person_id == person_id, MoodReading.chat_id == str(chat_id)
+    )
+    return (await session.execute(statement)).rowcount or 0

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from moodtune.storage import checkins, room_offers
 from moodtune.storage.models import (
     MODES,
     PLATFORMS,
@@ -15,6 +16,7 @@ from moodtune.storage.models import (
     MoodReading,
     Person,
     Recommendation,
+    RoomVote,
 )
 
 MAX_USER_ID = 128
@@ -117,7 +119,7 @@ async def _require(session: AsyncSession, person_id: int) -> Person:
 async def set_mode(session: AsyncSession, person_id: int, mode: str) -> Person:
     """'match' answers the mood as it is; 'lift' moves it step by step toward a better one."""
     if mode not in MODES:
-        raise PersonError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
+        raise PersonError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     person = await _require(session, person_id)
     person.mode = mode
     await session.flush()
@@ -132,13 +134,15 @@ async def set_language(session: AsyncSession, person_id: int, language: str | No
 
 
 async def forget(session: AsyncSession, person_id: int) -> int:
-    """Delete every row about a person (thumbs, offers, moods, the person); how many rows.
+    """Delete every row about a person (thumbs, offers, moods — in every chat, groups
+    included —, check-ins and their sends, the person); how many rows. Group playlists no
+    longer name them; the tracks offered to the group stay the group's.
 
     Explicit deletes rather than trusting ON DELETE CASCADE alone, so forgetting works the
     same on a database whose foreign keys were switched off.
     """
-    removed = 0
-    for model in (Feedback, Recommendation, MoodReading):
+    removed = await checkins.delete_of_person(session, person_id)
+    for model in (Feedback, RoomVote, Recommendation, MoodReading):
         result = await session.execute(delete(model).where(model.person_id == person_id))
         removed += result.rowcount or 0
     person = await session.get(Person, person_id)
@@ -149,5 +153,6 @@ async def forget(session: AsyncSession, person_id: int) -> int:
         )
         result = await session.execute(delete(InboxEvent).where(*sent))
         removed += result.rowcount or 0
+    await room_offers.forget_member(session, person_id)
     result = await session.execute(delete(Person).where(Person.id == person_id))
     return removed + (result.rowcount or 0)

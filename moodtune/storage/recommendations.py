@@ -47,7 +47,7 @@ def offer_rows(
 ) -> list[dict[str, Any]]:
     """recommendations rows, checked: for `record_offers` and for the bot's batched writes."""
     if mode not in MODES:
-        raise RecommendationError(f"unknown mode {mode!r}; choose 'match' or 'lift'")
+        raise RecommendationError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     blob = vector_to_bytes(mood)  # checked and encoded once, shared by every offer
     chat = None if chat_id is None else str(chat_id)
     common = {"person_id": person_id, "mood": blob, "mode": mode, "chat_id": chat}

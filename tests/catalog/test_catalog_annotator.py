@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from moodtune.catalog import mood_tags
-from moodtune.catalog.annotator import Annotator, TrackTexts, _chunks, reference_weights
+from moodtune.catalog.annotator import (
+    TITLE_SHARE,
+    Annotator,
+    TrackTexts,
+    _chunks,
+    reference_weights,
+)
 from moodtune.catalog.schema import Comment, TrackRecord
 from moodtune.config import Settings
 from moodtune.emotion import GROUP_OF, INDEX, EmotionVector
@@ -34,7 +40,7 @@ def test_title_and_comments_weigh_by_popularity_and_confidence(keyword_engine) -
     likes = 99
     _, _, title_w = reference_weights(0, likes)
     expected = {
-        "PA": title_w * 0.5,  # "Joy": one hit, confidence 0.5
+        "PA": TITLE_SHARE * title_w * 0.5,  # "Joy": one hit, confidence 0.5
         "NB": reference_weights(99, likes)[0] * 1.0,  # two hits, confidence 1
         "NC": reference_weights(0, likes)[0] * 0.5,
     }
@@ -58,15 +64,35 @@ def test_only_the_most_liked_comments_are_read(keyword_engine) -> None:
     assert sorted(read) == sorted(f"love {i}" for i in range(10, 30))
 
 
-def test_mood_tags_count_like_the_title(keyword_engine) -> None:
+def test_mood_tags_count_twice_a_title(keyword_engine) -> None:
     tags = ("melancholy", "rock", "nostalgic")
     scores, matched = mood_tags.tags_vector(list(tags))
     assert matched  # the vocabulary knows some of these
     only_tags = Annotator(keyword_engine).annotate(track(tags=tags))
     np.testing.assert_allclose(only_tags.vector.values, scores / scores.sum())
     with_title = Annotator(keyword_engine).annotate(track("Happy happy", tags=tags))
-    title_share = with_title.vector.values[INDEX["PA"]] - only_tags.vector.values[INDEX["PA"]] / 2
-    assert title_share == pytest.approx(0.5, abs=1e-9)  # equal weights, title confidence 1
+    # The title (confidence 1) weighs TITLE_SHARE of the tags' weight.
+    title_part = TITLE_SHARE / (1 + TITLE_SHARE)
+    shares = with_title.vector.values
+    assert shares[INDEX["PA"]] == pytest.approx(title_part, abs=1e-9)
+    np.testing.assert_allclose(
+        shares - title_part * EmotionVector.from_scores({"PA": 1}).values,
+        only_tags.vector.values / (1 + TITLE_SHARE),
+        atol=1e-12,
+    )
+
+
+def test_a_title_counts_only_when_it_carries_feeling() -> None:
+    engine = build_text_engine(Settings())
+    tags = ("calm",)
+    plain = Annotator(engine).annotate(track(tags=tags))
+    # One ordinary word ("black": NRC sadness) is a stray word, not the track's feel.
+    assert engine.analyze_sync("Black Dog").has_signal
+    stray = Annotator(engine).annotate(track("Black Dog", tags=tags))
+    assert stray.vector == plain.vector
+    # A title that says a feeling outright does count.
+    felt = Annotator(engine).annotate(track("So Sad, So Lonely", tags=tags))
+    assert felt.vector.values[INDEX["NB"]] > 0.1
 
 
 def test_long_lyrics_are_read_in_chunks_weighed_by_length(make_keyword_engine) -> None:
@@ -107,13 +133,33 @@ def test_valence_and_energy_when_no_text_speaks(keyword_engine, valence, energy,
         track("Instrumental 3", valence=valence, energy=energy)
     )
     assert annotation.source == "valence_energy"
-    assert annotation.vector == EmotionVector.from_valence_arousal(*point)
+    expected = EmotionVector.from_valence_arousal(*point).values
+    np.testing.assert_allclose(annotation.vector.values, expected, atol=1e-12)
 
 
-def test_text_wins_over_valence_and_energy(keyword_engine) -> None:
+def test_valence_and_energy_outweigh_a_title(keyword_engine) -> None:
     annotation = Annotator(keyword_engine).annotate(track("Sad", valence=1.0, energy=1.0))
     assert annotation.source == "text"
-    assert annotation.vector == EmotionVector.from_scores({"NB": 1})
+    groups = annotation.vector.groups()
+    assert max(groups, key=groups.get) == "happiness"
+    assert 0 < annotation.vector.values[INDEX["NB"]] < 0.5
+
+
+def test_an_imported_track_42_is_as_calm_and_bright_as_its_numbers() -> None:
+    # The issue's case: valence 0.8 / energy 0.15, titled "Track 42" (NRC: anticipation).
+    engine = build_text_engine(Settings())
+    annotation = Annotator(engine).annotate(track("Track 42", valence=0.8, energy=0.15))
+    assert annotation.source == "valence_energy"
+    assert annotation.vector.top(1)[0][0] == "PE"  # ease, not wishing
+    assert annotation.vector.values[INDEX["PK"]] < 0.2
+
+
+def test_valence_and_energy_count_beside_the_tags(keyword_engine) -> None:
+    tags = ("sad",)
+    alone = Annotator(keyword_engine).annotate(track(tags=tags))
+    both = Annotator(keyword_engine).annotate(track(tags=tags, valence=0.9, energy=0.8))
+    assert alone.vector == EmotionVector.from_scores({"NB": 1})
+    assert both.vector.values[INDEX["NB"]] == pytest.approx(0.5)  # equal weights
 
 
 def test_a_track_with_nothing_gets_the_zero_vector(keyword_engine) -> None:

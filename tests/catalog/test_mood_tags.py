@@ -143,3 +143,47 @@ def test_a_good_table_with_comments_and_a_byte_order_mark_parses(tmp_path: Path)
 
 def test_the_bundled_table_is_parsed_once() -> None:
     assert mood_tags.tag_table() is mood_tags.tag_table()
+
+
+def test_every_tag_has_an_english_and_a_chinese_name() -> None:
+    names = mood_tags.tag_names()
+    assert set(names) == set(known_tags())
+    for tag, (english, chinese) in names.items():
+        assert english.isascii() and english, tag
+        assert not chinese.isascii() and chinese, tag
+
+
+@pytest.mark.parametrize(
+    ("tag", "language", "shown"),
+    [
+        ("melancholy", "zh", "忧郁"),
+        ("Melancholy ", "en", "melancholy"),
+        ("伤感", "en", "sentimental"),
+        ("伤感", "zh-hans", "伤感"),
+        ("Cantopop", "zh", "Cantopop"),  # not a mood tag: shown as written
+    ],
+)
+def test_a_tag_is_shown_in_the_reply_language(tag: str, language: str, shown: str) -> None:
+    assert mood_tags.tag_name(tag, language) == shown
+
+
+@pytest.mark.parametrize(
+    ("tags", "group"),
+    [
+        (["romantic", "tender"], "goodness"),  # love songs reach love
+        (["bored"], "dislike"),  # boredom is vexation (烦闷), as the DLUT files 无聊
+        (["anxious", "nervous", "tense"], "fear"),
+        (["eerie", "ominous"], "fear"),
+        (["gloomy"], "sadness"),
+    ],
+)
+def test_tags_reach_their_group(tags: list[str], group: str) -> None:
+    groups = EmotionVector.from_array(tags_vector(tags)[0]).groups()
+    assert max(groups, key=groups.__getitem__) == group
+
+
+def test_love_and_boredom_reach_their_category() -> None:
+    assert EmotionVector.from_array(tags_vector(["loving"])[0]).top(1)[0][0] == "PB"
+    assert EmotionVector.from_array(tags_vector(["bored"])[0]).top(1)[0][0] == "NE"
+    intense = EmotionVector.from_array(tags_vector(["intense"])[0])
+    assert intense.top(1)[0][0] == "PC"  # high arousal, not anger above all

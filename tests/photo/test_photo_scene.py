@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 from photo_samples import landscapes
 
-from moodtune.emotion_engines.photo.scene import SCENE_CONFIDENCE, scene_reading
+from moodtune.emotion_engines.photo.scene import (
+    REGIONS,
+    SCENE_CONFIDENCE,
+    region_vector,
+    scene_reading,
+)
 
 
 def textured(rgb: tuple[int, int, int], spread: int = 12) -> np.ndarray:
@@ -26,9 +31,33 @@ def point(picture: np.ndarray) -> tuple[float, float]:
 def test_landscapes_give_a_low_confidence_scene_reading(name: str) -> None:
     reading = scene_reading(landscapes()[name])
     assert reading.engine == "scene" and reading.modality == "photo"
-    assert 0 < reading.confidence == SCENE_CONFIDENCE <= 0.25
+    assert 0 < reading.confidence <= SCENE_CONFIDENCE <= 0.25
     assert reading.vector.values.sum() == pytest.approx(1.0)
     assert reading.evidence[0].label.startswith("colours:")
+
+
+@pytest.mark.parametrize(
+    ("colour", "region"),
+    [((255, 200, 40), "PA"), ((200, 205, 200), "PE"), ((45, 50, 60), "NB"), ((120, 0, 10), "NI")],
+    ids=["sunny", "pale", "gloomy", "dark red"],
+)
+def test_colours_read_only_as_broad_regions(colour: tuple[int, int, int], region: str) -> None:
+    reading = scene_reading(textured(colour))
+    assert reading.vector.top(1)[0][0] == region
+    assert {code for code, share in reading.vector.as_dict().items() if share} <= set(REGIONS)
+    assert reading.evidence[0].label.endswith(f"({REGIONS[region]})")
+
+
+def test_the_flower_is_not_shame_or_guilt() -> None:
+    reading = scene_reading(landscapes()["flower"])
+    shares = reading.vector.as_dict()
+    assert shares["NG"] == shares["NH"] == shares["NN"] == shares["NL"] == 0.0
+
+
+def test_confidence_grows_with_the_distance_from_the_centre() -> None:
+    assert region_vector(0.0, 0.0).values.sum() == pytest.approx(1.0)
+    near, far = scene_reading(landscapes()["flower"]), scene_reading(textured((255, 200, 40)))
+    assert 0 < near.confidence < far.confidence == SCENE_CONFIDENCE
 
 
 def test_brighter_is_more_pleasant_and_more_saturated_is_more_arousing() -> None:

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from moodtune.config import Settings
-from moodtune.emotion import EmotionVector
+from moodtune.emotion import INDEX, EmotionVector
 from moodtune.emotion_engines.reading import Reading
-from moodtune.recommender.for_person import recommend_for_person
+from moodtune.recommender.for_person import Answer, recommend_for_person
 from moodtune.recommender.load import load_catalog
 from moodtune.recommender.mood_state import correction_vector
 from moodtune.recommender.people import People
@@ -65,9 +65,9 @@ async def _person(session_factory, user: str = "ann", mode: str = "match") -> in
     return person.id
 
 
-async def _recommend(
+async def _answer(
     session_factory, catalog, person_id: int, given: Reading, at: datetime = NOW, **options
-) -> list:
+) -> Answer:
     """One message, with what the bot knows of the person read afresh from the database."""
     settings = Settings(**options)
     people = People(session_factory, settings)
@@ -78,6 +78,13 @@ async def _recommend(
         people, state, given, catalog, settings, chat_id="c1", now=at,
         rng=np.random.default_rng(SEED),
     )  # fmt: skip
+
+
+async def _recommend(
+    session_factory, catalog, person_id: int, given: Reading, at: datetime = NOW, **options
+) -> list:
+    """The picks of one message, as (recommendation id, pick) pairs."""
+    return (await _answer(session_factory, catalog, person_id, given, at, **options)).picks
 
 
 async def _taste(session, person_id: int, catalog: CatalogIndex) -> Taste:
@@ -191,19 +198,33 @@ async def test_lift_mode_offers_a_sequence_that_rises(session_factory, catalog) 
     assert answered == sorted(answered) and answered[0] < answered[-1]
 
 
-async def test_the_mood_carries_across_messages(session_factory, catalog) -> None:
+async def test_a_confident_message_leads_and_an_empty_one_is_filled_in(
+    session_factory, catalog
+) -> None:
     ann = await _person(session_factory)
-    await _recommend(session_factory, catalog, ann, reading("sad"), NOW - timedelta(minutes=10))
-    picked = await _recommend(session_factory, catalog, ann, reading("joy"))
+    for minutes in (6, 4, 2):  # three sad messages
+        await _answer(
+            session_factory, catalog, ann, reading("sad"), NOW - timedelta(minutes=minutes)
+        )
+    happy = await _answer(session_factory, catalog, ann, reading("joy"))
+    assert happy.from_now and happy.mood.vector == mood("joy")
+    assert all(p.track.title.startswith("joy") for _, p in happy.picks)
     async with session_factory() as session:
-        answered = EmotionVector((await recommendations.get(session, picked[0][0])).mood)
-    shares = answered.as_dict()
-    assert shares["PA"] > shares["NB"] > 0.2  # mostly the new joy, still some of the sorrow
-    # Days later the old sorrow has faded away.
-    later = await _recommend(session_factory, catalog, ann, reading("joy"), NOW + timedelta(days=3))
-    async with session_factory() as session:
-        faded = EmotionVector((await recommendations.get(session, later[0][0])).mood)
-    assert faded.as_dict()["NB"] == 0
+        answered = EmotionVector((await recommendations.get(session, happy.picks[0][0])).mood)
+    assert answered.as_dict()["NB"] == 0  # the offers answer the very mood shown
+    # "another one": nothing read, so the last clear mood answers: the joy, not the sorrow.
+    another = await _answer(
+        session_factory, catalog, ann, Reading.empty("text", "lexicon"), NOW + timedelta(minutes=1)
+    )
+    assert not another.from_now and another.mood.vector == mood("joy")
+    assert 0 < another.mood.confidence < 0.8  # a minute old: faded a little
+    # (Only one joy artist of five was not heard in the last two replies: two tracks.)
+    assert [p.track.title.startswith("joy") for _, p in another.picks][:2] == [True, True]
+    # An hour and a half later nothing earlier counts any more: no mood, no picks.
+    gone = await _answer(
+        session_factory, catalog, ann, Reading.empty("text", "lexicon"), NOW + timedelta(minutes=90)
+    )
+    assert not gone.mood.has_signal and gone.picks == []
 
 
 async def test_a_correction_answers_the_mood_the_person_named(session_factory, catalog) -> None:
@@ -237,3 +258,32 @@ async def test_no_mood_at_all_gets_no_tracks(session_factory, catalog) -> None:
     ann = await _person(session_factory)
     assert await _recommend(session_factory, catalog, ann, Reading.empty("text", "x")) == []
     assert await _recommend(session_factory, CatalogIndex(()), ann, reading("sad")) == []
+
+
+async def test_the_message_s_language_leads_unless_turned_off(session_factory) -> None:
+    """Sad songs in Chinese a shade nearer than the English ones: an English message
+    brings the English ones forward, unless MOODTUNE_PICKS_FOLLOW_LANGUAGE is off."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(40):
+        language = ("zh", "en")[i % 2]
+        vector = mood("sad").values + rng.uniform(0, 0.002, 21)
+        vector[INDEX["NJ"]] += 0.0 if language == "zh" else 0.03  # English: a shade further
+        rows.append({"title": f"sad {language} {i}", "artists": [f"artist {i}"],
+                     "vector": vector / vector.sum(), "language": language})  # fmt: skip
+    async with session_factory() as session, session.begin():
+        await tracks.add_many(session, rows)
+    catalog = await load_catalog(session_factory)
+
+    async def languages(user: str, **options) -> list[str]:
+        settings = Settings(**options)
+        people = People(session_factory, settings)
+        state = await people.get("local", user, language="en", now=NOW)
+        answer = await recommend_for_person(
+            people, state, reading("sad"), catalog, settings, "en", now=NOW,
+            message_language="en", rng=np.random.default_rng(SEED),
+        )  # fmt: skip
+        return [p.track.language for _, p in answer.picks]
+
+    assert (await languages("ann")).count("en") == 5
+    assert (await languages("bo", picks_follow_language=False)).count("zh") == 5

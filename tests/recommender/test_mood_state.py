@@ -7,18 +7,22 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.fusion import MAX_CONFIDENCE
 from moodtune.emotion_engines.reading import Reading
 from moodtune.recommender.mood_state import (
+    LEADS_AT,
     NO_RECENT_MOOD,
     MoodChoiceError,
     MoodStateError,
     correction_vector,
+    current_mood,
     decay_weight,
     decayed_mood,
+    horizon_start,
 )
 from moodtune.recommender.people import People
 from moodtune.storage import corrections, moods, persons
@@ -38,75 +42,138 @@ class Stored:
     modality: str = "text"
 
 
-def ago(hours: float) -> datetime:
-    return NOW - timedelta(hours=hours)
+def ago(minutes: float) -> datetime:
+    return NOW - timedelta(minutes=minutes)
 
 
 def share(reading, code: str) -> float:
     return reading.vector.as_dict()[code]
 
 
-def test_a_reading_one_half_life_old_weighs_half() -> None:
-    assert decay_weight(timedelta(hours=6), 6.0) == pytest.approx(0.5)
-    assert decay_weight(timedelta(hours=-2), 6.0) == 1.0  # clock skew: fresh, not heavier
-    mood = decayed_mood([Stored(JOY.values, 0.8, ago(6)), Stored(SORROW.values, 0.8, NOW)], NOW, 6)
+def said(vector: EmotionVector, confidence: float) -> Reading:
+    return Reading(vector, confidence, modality="text", engine="test")
+
+
+HALF = 10.0  # minutes
+
+
+FAINT = 0.2  # below LEADS_AT: faint moods blend
+
+
+def test_a_mood_one_half_life_old_weighs_half() -> None:
+    assert decay_weight(timedelta(minutes=10), HALF) == pytest.approx(0.5)
+    assert decay_weight(timedelta(minutes=-2), HALF) == 1.0  # clock skew: fresh, not heavier
+    mood = decayed_mood(
+        [Stored(JOY.values, FAINT, ago(10)), Stored(SORROW.values, FAINT, NOW)], NOW, HALF
+    )
     assert share(mood, "NB") == pytest.approx(2 / 3)
     assert share(mood, "PA") == pytest.approx(1 / 3)
-    assert mood.confidence == pytest.approx(1 - (1 - 0.4) * (1 - 0.8))
+    assert mood.confidence == pytest.approx(1 - (1 - FAINT / 2) * (1 - FAINT))
     assert [e.label for e in mood.evidence] == ["reading: text", "reading: text"]
-    assert mood.evidence[0].detail["age_hours"] == 0
+    assert mood.evidence[0].detail["age_minutes"] == 0
 
 
 def test_without_explaining_the_mood_is_the_same_and_carries_no_evidence() -> None:
-    stored = [Stored(JOY.values, 0.8, ago(6)), Stored(SORROW.values, 0.6, ago(1))]
-    explained = decayed_mood(stored, NOW, 6)
-    bare = decayed_mood(stored, NOW, 6, explain=False)
+    stored = [Stored(JOY.values, FAINT, ago(10)), Stored(SORROW.values, FAINT, ago(1))]
+    explained = decayed_mood(stored, NOW, HALF)
+    bare = decayed_mood(stored, NOW, HALF, explain=False)
     assert bare.vector == explained.vector and bare.confidence == explained.confidence
     assert bare.evidence == () and len(explained.evidence) == 2
 
 
-def test_a_mood_carries_across_messages_and_fades() -> None:
-    stored = [Stored(SORROW.values, 0.9, ago(1))]
-    assert share(decayed_mood(stored, NOW, 6), "NB") == 1.0
-    soon = decayed_mood(stored, NOW, 6).confidence
-    later = decayed_mood(stored, NOW + timedelta(hours=12), 6).confidence
+def test_earlier_moods_fade_over_minutes_not_hours() -> None:
+    stored = [Stored(SORROW.values, 0.8, ago(1))]
+    soon = decayed_mood(stored, NOW, HALF).confidence
+    later = decayed_mood(stored, NOW + timedelta(minutes=20), HALF).confidence
     assert later == pytest.approx(soon / 4)
-    assert decayed_mood([], NOW, 6).note == NO_RECENT_MOOD
+    hour = current_mood(None, stored, NOW + timedelta(minutes=60), HALF).reading.confidence
+    assert hour < 0.02  # an hour later the sorrow has all but gone
+    assert decayed_mood([], NOW, HALF).note == NO_RECENT_MOOD
 
 
-def test_agreeing_readings_make_a_surer_mood_up_to_the_cap() -> None:
-    one = decayed_mood([Stored(CALM.values, 0.5, NOW)], NOW, 6)
-    three = decayed_mood([Stored(CALM.values, 0.5, ago(h)) for h in (0, 0.1, 0.2)], NOW, 6)
+def test_a_confident_message_decides_the_mood_alone() -> None:
+    # Three sad messages, then "I just got the job!!! I am so happy 🎉".
+    earlier = [Stored(SORROW.values, 0.8, ago(m)) for m in (3, 2, 1)]
+    joy = said(JOY, 0.8)
+    now = current_mood(joy, earlier, NOW, HALF)
+    assert now.from_now and now.reading is joy
+    at_the_threshold = said(JOY, LEADS_AT)
+    assert current_mood(at_the_threshold, earlier, NOW, HALF).reading.vector == JOY
+
+
+def test_a_message_that_says_nothing_is_answered_with_the_earlier_mood() -> None:
+    earlier = [Stored(SORROW.values, 0.8, ago(2))]
+    for message in (None, Reading.empty("text", "lexicon", "I found no feeling words I know.")):
+        used = current_mood(message, earlier, NOW, HALF)
+        assert not used.from_now
+        assert used.reading.vector == SORROW
+        assert used.reading.confidence == pytest.approx(0.8 * decay_weight(ago(0) - ago(2), HALF))
+
+
+def test_a_faint_message_blends_with_the_earlier_mood() -> None:
+    earlier = [Stored(SORROW.values, 0.8, NOW)]
+    faint = current_mood(said(CALM, LEADS_AT / 4), earlier, NOW, HALF)
+    assert not faint.from_now  # the earlier mood weighs more: it is what the reply names
+    assert share(faint.reading, "NB") > share(faint.reading, "PE") > 0
+    firmer = current_mood(said(CALM, LEADS_AT * 0.8), earlier, NOW, HALF)
+    assert firmer.from_now and share(firmer.reading, "PE") > share(firmer.reading, "NB") > 0
+
+
+def test_without_anything_earlier_a_faint_message_stands_alone() -> None:
+    faint = said(CALM, 0.1)
+    used = current_mood(faint, [], NOW, HALF)
+    assert used.from_now and used.reading is faint
+    nothing = current_mood(None, [], NOW, HALF)
+    assert not nothing.has_signal and nothing.reading.note == NO_RECENT_MOOD
+
+
+def test_agreeing_faint_readings_make_a_surer_mood() -> None:
+    one = decayed_mood([Stored(CALM.values, FAINT, NOW)], NOW, HALF)
+    three = decayed_mood([Stored(CALM.values, FAINT, ago(m)) for m in (0, 1, 2)], NOW, HALF)
     assert three.confidence > one.confidence
-    many = decayed_mood([Stored(CALM.values, 1.0, NOW)] * 3, NOW, 6)
-    assert many.confidence == MAX_CONFIDENCE
+    sure = decayed_mood([Stored(CALM.values, 1.0, NOW)], NOW, HALF)
+    assert sure.confidence == MAX_CONFIDENCE
+
+
+def test_a_clear_mood_supersedes_the_moods_before_it() -> None:
+    # Three sad messages, then a happy one: "another one" continues with the joy.
+    stored = [Stored(SORROW.values, 0.8, ago(m)) for m in (4, 3, 2)]
+    stored.append(Stored(JOY.values, 0.6, ago(1)))
+    assert decayed_mood(stored, NOW, HALF).vector == JOY
+    # Faint moods after it blend in.
+    later = decayed_mood([*stored, Stored(CALM.values, FAINT, NOW)], NOW, HALF)
+    assert share(later, "PA") > share(later, "PE") > 0 and share(later, "NB") == 0
 
 
 def test_a_correction_overrides_the_readings_before_it() -> None:
     stored = [
-        Stored(SORROW.values, 0.9, ago(0.5)),
-        Stored(CALM.values, 1.0, ago(0.4), kind="correction", modality="correction"),
+        Stored(SORROW.values, 0.9, ago(5)),
+        Stored(CALM.values, 1.0, ago(4), kind="correction", modality="correction"),
     ]
-    mood = decayed_mood(stored, NOW, 6)
+    mood = decayed_mood(stored, NOW, HALF)
     assert mood.vector.top(1)[0][0] == "PE" and share(mood, "NB") == 0
     # What comes after the correction blends with it as usual.
-    later = decayed_mood([*stored, Stored(JOY.values, 0.5, ago(0.1))], NOW, 6)
+    later = decayed_mood([*stored, Stored(JOY.values, FAINT, ago(1))], NOW, HALF)
     assert share(later, "PE") > share(later, "PA") > 0
     assert share(later, "NB") == 0
     # The newest correction wins over an older one.
-    again = [*stored, Stored(JOY.values, 1.0, ago(0.2), kind="correction")]
-    assert decayed_mood(again, NOW, 6).vector == JOY
+    again = [*stored, Stored(JOY.values, 1.0, ago(2), kind="correction")]
+    assert decayed_mood(again, NOW, HALF).vector == JOY
 
 
 def test_moods_without_signal_are_ignored() -> None:
     stored = [Stored(np.zeros(21), 0.0, NOW), Stored(JOY.values, 0.0, NOW)]
-    assert not decayed_mood(stored, NOW, 6).has_signal
+    assert not decayed_mood(stored, NOW, HALF).has_signal
 
 
 @pytest.mark.parametrize("half_life", [0.0, -1.0, float("nan")])
 def test_a_half_life_that_is_no_positive_number_is_refused(half_life: float) -> None:
-    with pytest.raises(MoodStateError, match="positive number of hours"):
+    with pytest.raises(MoodStateError, match="positive number of minutes"):
         decayed_mood([], NOW, half_life)
+    with pytest.raises(MoodStateError, match="positive number of minutes"):
+        horizon_start(NOW, Settings.model_construct(mood_half_life_minutes=half_life))
+    with pytest.raises(ValidationError, match="mood_half_life_minutes"):
+        Settings(mood_half_life_minutes=half_life)  # refused when the settings are read
 
 
 @pytest.mark.parametrize(
@@ -132,20 +199,21 @@ def test_an_unknown_mood_name_is_a_clear_error(name: str) -> None:
 
 
 async def _mood_now(session_factory, platform: str, user: str, settings: Settings) -> Reading:
-    """The mood the bot answers at NOW, from what the database holds about the person."""
+    """The earlier mood at NOW (what fills in when a message says little), from what the
+    database holds about the person."""
     state = await People(session_factory, settings).get(platform, user, now=NOW)
-    return decayed_mood(state.moods, NOW, settings.mood_half_life_hours)
+    return decayed_mood(state.moods, NOW, settings.mood_half_life_minutes)
 
 
 async def test_current_mood_from_the_database(session_factory) -> None:
-    settings = Settings(mood_half_life_hours=2.0)
+    settings = Settings(mood_half_life_minutes=2.0)
     assert (await _mood_now(session_factory, "local", "ann", settings)).note == NO_RECENT_MOOD
     async with session_factory() as session, session.begin():
         ann = await persons.get_or_create(session, "local", "ann")
         bo = await persons.get_or_create(session, "local", "bo")
         await moods.record(session, ann.id, JOY, 0.8, "text", at=ago(30))  # beyond the horizon
-        await moods.record(session, ann.id, SORROW, 0.8, "photo", at=ago(2))
-        await moods.record(session, ann.id, CALM, 0.8, "voice", at=NOW)
+        await moods.record(session, ann.id, SORROW, FAINT, "photo", at=ago(2))
+        await moods.record(session, ann.id, CALM, FAINT, "voice", at=NOW)
         await moods.record(session, bo.id, JOY, 1.0, "text", at=NOW)  # someone else's
     mood = await _mood_now(session_factory, "local", "ann", settings)
     assert share(mood, "PE") == pytest.approx(2 / 3)
@@ -157,10 +225,10 @@ async def test_current_mood_from_the_database(session_factory) -> None:
 async def test_a_stored_correction_overrides_and_is_a_labelled_example(session_factory) -> None:
     async with session_factory() as session, session.begin():
         ann = await persons.get_or_create(session, "telegram", "7")
-        await moods.record(session, ann.id, SORROW, 0.7, "photo", at=ago(0.2))
+        await moods.record(session, ann.id, SORROW, 0.7, "photo", at=ago(2))
         await moods.record(
             session, ann.id, correction_vector("PE"), 1.0, "text", kind="correction",
-            at=ago(0.1),
+            at=ago(1),
         )  # fmt: skip
     mood = await _mood_now(session_factory, "telegram", "7", Settings())
     async with session_factory() as session:

@@ -6,7 +6,15 @@ import pytest
 from moodtune.emotion import INDEX, EmotionVector
 from moodtune.recommender import modes
 from moodtune.recommender.prior import GlobalPrior
-from moodtune.recommender.ranking import candidate_ids, candidates, recommend, rerank
+from moodtune.recommender.ranking import (
+    MESSAGE_LANGUAGE,
+    PERSON_LANGUAGE,
+    Listener,
+    candidate_ids,
+    candidates,
+    recommend,
+    rerank,
+)
 from moodtune.recommender.taste import Taste
 from moodtune.recommender.tracks import CatalogIndex, TrackInfo
 
@@ -227,3 +235,99 @@ def test_an_unrated_taste_and_an_empty_crowd_change_nothing(wide_catalog: Catalo
     assert [(p.track.id, p.score, p.why) for p in same] == [
         (p.track.id, p.score, p.why) for p in plain
     ]
+
+
+@pytest.fixture
+def bilingual_catalog() -> CatalogIndex:
+    """120 sad tracks: 40 each in Chinese, English and Korean, by 60 artists, all about as
+    near to SAD, Chinese ones a shade nearer (as in the demo catalog, heavy in Mandopop)."""
+    rng = np.random.default_rng(8)
+    tracks = []
+    for i in range(1, 121):
+        language = ("zh", "en", "ko")[i % 3]
+        vector = SAD.values + rng.uniform(0, 0.12, 21) + (0.0 if language == "zh" else 0.01)
+        tracks.append(
+            TrackInfo(i, f"T{i}", (f"{language} artist {i % 20}",), vector, ("sad",), "pop",
+                      language)
+        )  # fmt: skip
+    return CatalogIndex(tracks)
+
+
+def languages(picks) -> list[str]:
+    return [p.track.language for p in picks]
+
+
+def test_the_message_s_language_leads_softly(bilingual_catalog: CatalogIndex) -> None:
+    plain = recommend(bilingual_catalog, SAD, 5)
+    english = recommend(bilingual_catalog, SAD, 5, listener=Listener.of("en"))
+    chinese = recommend(bilingual_catalog, SAD, 5, listener=Listener.of("zh"))
+    assert languages(plain).count("zh") >= 4  # nearest first: mostly Mandopop
+    assert languages(english).count("en") >= 4
+    assert languages(chinese).count("zh") >= 4
+    # Softly: a song much nearer the mood in another language still comes first.
+    near = TrackInfo(999, "Closest", ("ko artist x",), SAD.values, ("sad",), "pop", "ko")
+    with_near = CatalogIndex([*bilingual_catalog.tracks.values(), near])
+    assert recommend(with_near, SAD, 5, listener=Listener.of("en"))[0].track.id == 999
+
+
+def test_the_person_s_language_leads_less_than_the_message_s() -> None:
+    listener = Listener.of("en", "zh-Hans")
+    assert listener.languages == {"en": MESSAGE_LANGUAGE, "zh": PERSON_LANGUAGE}
+    both = Listener.of("zh", "zh-TW").languages  # the two agree: their leads add up
+    assert both == {"zh": MESSAGE_LANGUAGE + PERSON_LANGUAGE}
+    assert Listener.of(None, None).languages == {}
+
+
+def test_thumbs_teach_a_person_s_own_language_mix(bilingual_catalog: CatalogIndex) -> None:
+    korean = [t for t in bilingual_catalog.tracks.values() if t.language == "ko"][:6]
+    chinese = [t for t in bilingual_catalog.tracks.values() if t.language == "zh"][:6]
+    taste = Taste.from_votes([*((t, 1) for t in korean), *((t, -1) for t in chinese)])
+    rated = {t.id for t in (*korean, *chinese)}
+    picks = recommend(bilingual_catalog, SAD, 5, taste, recent=rated, listener=Listener.of("zh"))
+    assert languages(picks).count("ko") >= 3  # they like Korean songs: more of them
+
+
+def test_someone_who_disliked_every_track_in_their_language_still_gets_tracks(
+    bilingual_catalog: CatalogIndex,
+) -> None:
+    chinese = [t for t in bilingual_catalog.tracks.values() if t.language == "zh"]
+    taste = Taste.from_votes((t, -1) for t in chinese)
+    picks = recommend(bilingual_catalog, SAD, 5, taste, listener=Listener.of("zh", "zh"))
+    assert len(picks) == 5 and "zh" not in languages(picks)
+
+
+def test_no_artist_of_the_last_replies_unless_liked(sad_catalog: CatalogIndex) -> None:
+    first = recommend(sad_catalog, SAD, 5)
+    heard = {a for p in first for a in p.track.artists}
+    listener = Listener.of(recent_artists=heard)
+    again = recommend(sad_catalog, SAD, 5, recent=ids(first), listener=listener)
+    assert heard.isdisjoint(a for p in again for a in p.track.artists)
+    liked = first[0].track.artists[0]
+    taste = Taste.from_votes([(first[0].track, 1), (first[1].track, -1)])
+    with_liked = recommend(
+        sad_catalog, SAD, 5, taste, recent=ids(first), listener=listener, max_per_artist=2
+    )
+    assert liked in {a for p in with_liked for a in p.track.artists}
+
+
+def test_a_rested_artist_comes_back_rather_than_no_track(catalog: CatalogIndex) -> None:
+    # Every sad track is by A, B or C: with all three resting, they still answer.
+    listener = Listener.of(recent_artists={"A", "B", "C", "D"})
+    picks = recommend(catalog, SAD, 3, listener=listener)
+    assert len(picks) == 3
+
+
+def test_why_lines_and_tags_in_the_reply_s_language(catalog: CatalogIndex) -> None:
+    zh = recommend(catalog, SAD, 1, language="zh")[0].why
+    assert zh.startswith("契合你的悲伤") and "悲伤" in zh.split(" · ")[1]  # the tag "sad"
+    assert recommend(catalog, SAD, 1, language="en")[0].why.split(" · ")[1] == "sad, rainy"
+
+
+def test_a_response_names_the_feeling_it_answers(wide_catalog: CatalogIndex) -> None:
+    anxious = EmotionVector.from_scores({"NI": 1.0})
+    picks = recommend(wide_catalog, anxious, 3, mode="auto")
+    assert all(p.why.startswith("to ease your panic") for p in picks)
+    zh = recommend(wide_catalog, anxious, 1, mode="auto", language="zh")[0].why
+    assert zh.startswith("缓解你的慌")
+    angry = recommend(wide_catalog, EmotionVector.from_scores({"NA": 1.0}), 1, mode="auto")
+    assert angry[0].why.startswith("to let your anger out")

@@ -61,3 +61,11 @@ def test_hidden_tastes_drive_the_thumbs() -> None:
         )  # fmt: skip
 
     assert mean_probability(loved) > 2 * mean_probability(disliked)
+
+
+def test_artists_rest_between_replies_and_the_biggest_do_not_dominate(outcome) -> None:
+    world, nearest, reranked = outcome
+    assert reranked.artist_returns == 0 < nearest.artist_returns
+    offered, in_catalog = reranked.concentration(world.catalog)
+    assert 0.1 < in_catalog < 0.3  # a Zipf world: the 1 % biggest artists hold a sixth or so
+    assert offered <= in_catalog

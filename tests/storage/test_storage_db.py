@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from moodtune.emotion import DIM, EmotionVector
@@ -22,6 +28,7 @@ from moodtune.storage.db import (
     current_revision,
     make_engine,
     make_session_factory,
+    on_server,
     upgrade,
 )
 from moodtune.storage.models import Base, Person, Recommendation
@@ -29,6 +36,9 @@ from moodtune.storage.types import VectorError, as_vector, vector_to_bytes, vect
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {"persons", "chats", "tracks", "recommendations", "feedback", "mood_readings"}
+TABLES |= {"room_offers", "room_votes"}  # group playlists
+TABLES |= {"inbox"}
+TABLES |= {"checkins", "checkin_sends"}  # daily check-ins
 
 
 def test_there_is_one_head_revision_and_it_is_the_newest() -> None:
@@ -293,3 +303,125 @@ def test_an_old_sqlite_is_named_not_failed_on_later(
         DatabaseUrlError, match=r"needs SQLite 3\.35 or newer; this Python has 3\.31\.1"
     ):
         make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
+    """An empty database, not migrated: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield sqlite_url
+        return
+    server = request.getfixturevalue("postgres_url")
+    name = f"moodtune_migration_{uuid.uuid4().hex[:12]}"
+    _in_loop(on_server(server, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _in_loop(on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _rows(url: str, statement: str) -> list[tuple]:
+    engine = make_engine(url)
+    async with engine.connect() as connection:
+        rows = [tuple(row) for row in await connection.execute(text(statement))]
+    await engine.dispose()
+    return rows
+
+
+async def _refused(url: str, statement: str) -> bool:
+    """Whether the statement breaks a constraint (nothing is kept either way)."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(statement), {"now": datetime.now(UTC)})
+    except IntegrityError:
+        return True
+    finally:
+        await engine.dispose()
+    return False
+
+
+ALL_ROWS = (
+    "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM recommendations), "
+    "(SELECT count(*) FROM feedback), (SELECT count(*) FROM mood_readings)"
+)
+NEW_PERSON = (
+    "INSERT INTO persons (id, platform, platform_user_id, display_name, created_at) "
+    "VALUES ({id}, 'local', 'p{id}', '', :now)"
+)
+
+
+def _downgrade(url: str, revision: str) -> None:
+    async def run() -> None:
+        engine = make_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(_alembic, "downgrade", revision)
+        await engine.dispose()
+
+    _in_loop(run())
+
+
+def _in_loop(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine on a loop of its own, whether or not one is running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+async def test_the_mode_auto_migration_up_and_down_keeps_every_row(empty_db_url: str) -> None:
+    """0002 → 0003 → 0002 → 0003 with people in both old modes, an offer, a thumb, a mood."""
+    url = empty_db_url
+    upgrade(url, "0002")
+    now, mood = datetime.now(UTC), vector_to_bytes(np.zeros(DIM))
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO persons VALUES (1, 'local', 'me', '', NULL, 'lift', :now)",
+            "INSERT INTO persons VALUES (2, 'local', 'you', '', NULL, 'match', :now)",
+            "INSERT INTO tracks (id, title, artists, album, language, genre, tags, link, "
+            "vector, has_lyrics, source, dedupe_key, created_at) VALUES "
+            "(7, 'T', '[]', '', '', '', '[]', '', :mood, false, '', 'k', :now)",
+            "INSERT INTO recommendations (id, person_id, track_id, created_at, rank, distance, "
+            "mood, mode, chat_id) VALUES (3, 1, 7, :now, 1, 0.5, :mood, 'lift', NULL)",
+            "INSERT INTO feedback (id, person_id, recommendation_id, track_id, value, "
+            "created_at, updated_at) VALUES (5, 1, 3, 7, 1, :now, :now)",
+            "INSERT INTO mood_readings (id, person_id, created_at, vector, confidence, "
+            "modality, kind, chat_id) VALUES (9, 1, :now, :mood, 0.5, 'text', 'reading', NULL)",
+        ):
+            await connection.execute(text(statement), {"now": now, "mood": mood})
+    await engine.dispose()
+    assert await _refused(url, NEW_PERSON.format(id=3)) is False
+    assert await _rows(url, "SELECT mode FROM persons WHERE id = 3") == [("match",)]
+
+    upgrade(url)
+    assert current_revision(url) == HEAD
+    assert await _rows(url, ALL_ROWS) == [(3, 1, 1, 1)]
+    assert await _rows(url, "SELECT id, mode FROM persons ORDER BY id") == [
+        (1, "lift"), (2, "match"), (3, "match"),  # people already stored keep their mode
+    ]  # fmt: skip
+    assert await _refused(url, NEW_PERSON.format(id=4)) is False
+    assert await _rows(url, "SELECT mode FROM persons WHERE id = 4") == [("auto",)]
+    offer = (
+        "INSERT INTO recommendations (id, person_id, track_id, created_at, rank, distance, "
+        "mood, mode) VALUES (4, 4, 7, :now, 1, 0.5, '', '{mode}')"
+    )
+    assert await _refused(url, offer.format(mode="auto")) is False
+    assert await _refused(url, offer.replace("(4, 4", "(6, 4").format(mode="sideways"))
+    sideways = "UPDATE persons SET mode = 'sideways' WHERE id = 1"
+    assert await _refused(url, sideways)
+
+    _downgrade(url, "0002")
+    assert current_revision(url) == "0002"
+    assert await _rows(url, ALL_ROWS) == [(4, 2, 1, 1)]
+    assert await _rows(url, "SELECT id, mode FROM persons ORDER BY id") == [
+        (1, "lift"), (2, "match"), (3, "match"), (4, "match"),
+    ]  # fmt: skip
+    assert await _rows(url, "SELECT id, mode FROM recommendations ORDER BY id") == [
+        (3, "lift"), (4, "match"),
+    ]  # fmt: skip
+    assert await _refused(url, "UPDATE persons SET mode = 'auto' WHERE id = 1")
+    assert await _refused(url, NEW_PERSON.format(id=5)) is False
+    assert await _rows(url, "SELECT mode FROM persons WHERE id = 5") == [("match",)]
+
+    upgrade(url)
+    assert current_revision(url) == HEAD
+    assert await _rows(url, ALL_ROWS) == [(5, 2, 1, 1)]

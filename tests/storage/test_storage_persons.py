@@ -24,7 +24,7 @@ async def test_get_or_create_creates_once_and_keeps_the_name_current(session_fac
         other_platform = await persons.get_or_create(session, "discord", "42", "Ann")
     assert again.id == first.id != other_platform.id
     assert (first.display_name, again.display_name) == ("Ann Lee", "Ann Lee-Smith")
-    assert (again.language, again.mode) == ("en", "match")
+    assert (again.language, again.mode) == ("en", "auto")  # new people start in auto
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 2
 

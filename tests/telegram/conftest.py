@@ -12,7 +12,19 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from telegram_harness import Harness, start_harness, stop_harness
+from telegram_harness import PROXY_VARIABLES, Harness, start_harness, stop_harness
+
+from moodtune.bot.telegram.delivery import ignore_the_method_preference
+
+
+@pytest.fixture(autouse=True)
+def _telegram_as_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the machine running the tests (a test names its own), and the one
+    warning filter the bot sets when imported, which pytest takes back after each test."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    ignore_the_method_preference()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import ssl
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+TOKEN = "123456789:TEST-fake-token_abcdefghijklmnopqrstu"
 BOT = {
     "id": 7_000_001,
     "is_bot": True,
@@ -60,8 +62,10 @@ class Failure:
 
 
 class FakeBotApi:
-    def __init__(self, token: str = "123456789:TEST-fake-token_abcdefghijklmnopqrstu") -> None:
+    def __init__(self, token: str = TOKEN, host: str = "127.0.0.1") -> None:
         self.token = token
+        self.host = host  # named in its URLs; it listens on 127.0.0.1 (another name: via a proxy)
+        self.admins: set[int] = set()  # users getChatMember calls administrators
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # every message the bot sent, in arrival order
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → message
@@ -81,17 +85,20 @@ class FakeBotApi:
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._changed = asyncio.Event()  # set and replaced on every change
         self._runner: web.AppRunner | None = None
+        self.scheme = "http"
         self.port = 0
 
     # The server.
 
-    async def start(self) -> None:
+    async def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Serve on a free loopback port; over HTTPS with `tls` (a server context)."""
+        self.scheme = "https" if tls else "http"
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=tls)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
@@ -101,11 +108,11 @@ class FakeBotApi:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{self.scheme}://{self.host}:{self.port}/bot"
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
+        return f"{self.scheme}://{self.host}:{self.port}/file/bot"
 
     # Making methods fail.
 
@@ -396,6 +403,17 @@ class FakeBotApi:
     async def _m_getMe(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         return BOT
 
+    async def _m_getChatMember(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        user_id = int(params["user_id"])
+        if user_id not in self.admins:
+            return {"status": "member", "user": self.user(user_id)}
+        rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                  "can_restrict_members", "can_promote_members", "can_change_info",
+                  "can_invite_users", "can_post_stories", "can_edit_stories",
+                  "can_delete_stories")  # fmt: skip
+        return {"status": "administrator", "user": self.user(user_id), "can_be_edited": False,
+                "is_anonymous": False, **dict.fromkeys(rights, True)}  # fmt: skip
+
     async def _m_deleteWebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         self.webhook = None
         return True
@@ -427,7 +445,7 @@ class FakeBotApi:
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": _chat(chat_id),
             "from": BOT,
             **content,
         }
@@ -502,6 +520,13 @@ class FakeBotApi:
         path = f"files/{file_id}"
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path,
                 "file_size": size}  # fmt: skip
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    """A chat as Telegram describes it: groups have negative ids."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "group", "title": "A group"}
+    return {"id": chat_id, "type": "private"}
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> Any:

@@ -3,7 +3,9 @@ moodtune App on a copy of a catalog database, and the settings that tie them tog
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 
 POLL_TIMEOUT = 1  # seconds a getUpdates long poll waits: short, so stopping is quick
+MOODTUNE = [sys.executable, "-c", "from moodtune.bot.cli import main; main()"]
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
 
 
 def telegram_settings(data_dir: Path, fake: FakeBotApi | None = None, **overrides: Any) -> Settings:
@@ -31,6 +35,17 @@ def telegram_settings(data_dir: Path, fake: FakeBotApi | None = None, **override
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
+def command_env(data_dir: Path, **values: str) -> dict[str, str]:
+    """The environment for `moodtune` in its own process: this one without the MOODTUNE_
+    settings and proxies it may have, with MOODTUNE_DATA_DIR and `values` instead."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("MOODTUNE_") and name.lower() not in PROXY_VARIABLES
+    }
+    return {**kept, "MOODTUNE_DATA_DIR": str(data_dir), **values}
+
+
 @dataclass
 class Harness:
     fake: FakeBotApi
@@ -41,10 +56,12 @@ class Harness:
     connector: TelegramConnector
 
 
-async def start_harness(data_dir: Path, database: Path, **overrides: Any) -> Harness:
+async def start_harness(
+    data_dir: Path, database: Path, fake: FakeBotApi | None = None, **overrides: Any
+) -> Harness:
     data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(database, data_dir / "moodtune.db")
-    fake = FakeBotApi()
+    fake = fake or FakeBotApi()
     await fake.start()
     rate_limit = overrides.pop("rate_limit", True)
     settings = telegram_settings(data_dir, fake, **overrides)

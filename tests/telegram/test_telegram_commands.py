@@ -71,9 +71,11 @@ async def test_commands_for_another_bot_are_ignored_in_groups(bot: Harness) -> N
 
 
 async def test_mode_is_shown_set_and_used(bot: Harness) -> None:
-    assert "match mode" in (await ask(bot, 204, "/mode"))["text"]
+    assert "auto mode" in (await ask(bot, 204, "/mode"))["text"]
     assert "Mode set to lift" in (await ask(bot, 204, "/mode lift"))["text"]
-    assert "/mode match or /mode lift" in (await ask(bot, 204, "/mode sideways"))["text"]
+    assert (
+        "/mode auto, /mode match or /mode lift" in (await ask(bot, 204, "/mode sideways"))["text"]
+    )
     assert "lift mode" in (await ask(bot, 204, "/mode"))["text"]
     await ask(bot, 204, "I feel so down and tired")
     async with bot.app.sessions() as session:
@@ -102,7 +104,7 @@ async def test_export_holds_everything_about_the_person(bot: Harness) -> None:
     export = await ask(bot, 206, "/export")
     assert export["document"] and "Everything I store" in export["caption"]
     data = json.loads(export["_file"])
-    assert data["person"]["user_id"] == "206" and data["person"]["mode"] == "match"
+    assert data["person"]["user_id"] == "206" and data["person"]["mode"] == "auto"
     assert len(data["moods"]) == 1 and len(data["offers"]) == 5
     assert data["thumbs"] == [
         {"offer_id": data["offers"][1]["id"], "value": 1, "at": data["thumbs"][0]["at"]}

@@ -1,5 +1,6 @@
 """AiohttpRequest, python-telegram-bot's transport on aiohttp, against small aiohttp servers
-on 127.0.0.1: JSON bodies, multipart uploads, timeouts, refused connections, its life cycle."""
+on 127.0.0.1: JSON bodies, multipart uploads, timeouts, refused connections, its life cycle.
+Requests are made as python-telegram-bot makes them, through a Bot's public do_api_request."""
 
 from __future__ import annotations
 
@@ -7,16 +8,16 @@ import asyncio
 import json
 import logging
 import socket
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
+from telegram.warnings import PTBUserWarning
 
 from moodtune.bot.redaction import REDACTED, redact_tokens
 from moodtune.bot.telegram.http import AiohttpRequest
@@ -53,9 +54,13 @@ async def transport(**timeouts: Any) -> AsyncIterator[AiohttpRequest]:
         await request.shutdown()
 
 
-def request_data(**parameters: Any) -> RequestData:
-    """What a Bot method hands its transport, built the way PTB builds it."""
-    return RequestData([RequestParameter.from_input(k, v) for k, v in parameters.items()])
+async def call(http: AiohttpRequest, url: str, **parameters: Any) -> Any:
+    """`url` (.../bot<token>/<method>) called with `parameters` by a Bot on transport `http`."""
+    base, _, method = url.rpartition("/")
+    bot = Bot(TOKEN, base_url=base.removesuffix(TOKEN), request=http, get_updates_request=http)
+    with warnings.catch_warnings():  # PTB would rather we used its send_message etc.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return await bot.do_api_request(method, parameters)
 
 
 def recording(seen: list[dict[str, Any]]) -> Handler:
@@ -83,8 +88,9 @@ async def test_a_json_body_keeps_nested_objects(caplog: pytest.LogCaptureFixture
     caplog.set_level(logging.DEBUG, logger="moodtune.bot.telegram.http")
     seen: list[dict[str, Any]] = []
     async with serving(recording(seen)) as url, transport() as http:
-        data = request_data(chat_id=5, text="Tracks for you: 🎵", reply_markup=MARKUP)
-        assert await http.post(f"{url}/sendMessage", data) is True
+        sent = await call(http, f"{url}/sendMessage", chat_id=5, text="Tracks for you: 🎵",
+                          reply_markup=MARKUP)  # fmt: skip
+        assert sent is True
     assert seen == [{
         "path": f"/bot{TOKEN}/sendMessage", "type": "application/json",
         "json": {"chat_id": 5, "text": "Tracks for you: 🎵", "reply_markup": {
@@ -97,10 +103,9 @@ async def test_a_json_body_keeps_nested_objects(caplog: pytest.LogCaptureFixture
 async def test_a_file_goes_as_multipart_with_its_name_and_type() -> None:
     seen: list[dict[str, Any]] = []
     async with serving(recording(seen)) as url, transport() as http:
-        data = request_data(
-            chat_id=5, photo=InputFile(PNG, filename="mood.png"), reply_markup=MARKUP
-        )
-        assert await http.post(f"{url}/sendPhoto", data) is True
+        photo = InputFile(PNG, filename="mood.png")
+        sent = await call(http, f"{url}/sendPhoto", chat_id=5, photo=photo, reply_markup=MARKUP)
+        assert sent is True
     [entry] = seen
     assert entry["type"] == "multipart/form-data"
     assert entry["form"]["photo"] == ("mood.png", "image/png", PNG)
@@ -119,7 +124,7 @@ async def test_a_server_that_never_answers_times_out() -> None:
         try:
             async with asyncio.timeout(10):  # a guard against hanging, not a measurement
                 with pytest.raises(TimedOut, match="getUpdates"):
-                    await http.post(f"{url}/getUpdates", request_data(timeout=0))
+                    await call(http, f"{url}/getUpdates", timeout=0)
         finally:
             release.set()
 
@@ -130,7 +135,7 @@ async def test_a_closed_port_is_a_network_error() -> None:
         port = probe.getsockname()[1]  # free once the socket closes, and nobody listens
     async with transport() as http:
         with pytest.raises(NetworkError) as raised:
-            await http.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+            await call(http, f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
     assert not isinstance(raised.value, TimedOut)
 
 

@@ -6,11 +6,11 @@ import logging
 
 import numpy as np
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from moodtune.bot.redaction import REDACTED, redact_tokens
-from moodtune.bot.telegram.delivery import ATTEMPTS, deliver, send_text, with_retries
+from moodtune.bot.telegram.delivery import ATTEMPTS, deliver, with_retries
 from moodtune.bot.telegram.media import check_size
 from moodtune.bot.telegram.render import fit, keyboard_json, keyboard_of, markup_of, reply_html
 from moodtune.handlers.buttons import keyboard_for
@@ -120,8 +120,3 @@ def test_tokens_are_redacted_from_every_record(caplog: pytest.LogCaptureFixture)
             log.exception("failed")
     assert token not in caplog.text
     assert caplog.text.count(REDACTED) >= 2
-
-
-async def test_sending_without_the_echo_needs_the_echo_free_bot() -> None:
-    with pytest.raises(TypeError, match="EchoFreeBot"):
-        await send_text(Bot("123:abc"), {"chat_id": 1}, "hi", None)

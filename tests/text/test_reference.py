@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from moodtune.config import Settings
@@ -58,3 +59,84 @@ def test_default_mode_differs_where_the_reference_is_known_to_err(
     default = {item.label for item in dlut_engine.analyze_sync(SENTENCE).evidence}
     assert {"不如", "不过"}.isdisjoint(default)
     assert {"后悔", "沉迷"} <= default
+
+
+def _published_tables(path: Path) -> dict[str, list[tuple[str, str, int]]]:
+    """The published code's word lists, built the way it builds them, independently of
+    moodtune's loader: per category, in file order, (word, emotion, intensity) entries; a
+    row's auxiliary entry goes into its PRIMARY category's list, after the primary one."""
+    import csv
+
+    from moodtune.emotion import CATEGORIES
+
+    def clamp(cell: str) -> int:
+        return min(max(int(cell or 1), 1), 9)
+
+    lists: dict[str, list[tuple[str, str, int]]] = {code: [] for code in CATEGORIES}
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file)
+        next(reader)
+        for row in reader:
+            word, _, _, _, emotion, intensity, _, emotion2, intensity2, _ = (
+                cell.strip() for cell in row
+            )
+            if emotion in lists:
+                lists[emotion].append((word, emotion, clamp(intensity)))
+            if emotion2 and emotion2 in lists:
+                lists[emotion].append((word, emotion2, clamp(intensity2)))
+    return lists
+
+
+def _published_scores(text: str, lists: dict[str, list[tuple[str, str, int]]]) -> np.ndarray:
+    """emotion_count: for each keyword, for each category, the first entry spelling it."""
+    import jieba.analyse
+
+    from moodtune.emotion import INDEX
+
+    scores = np.zeros(len(INDEX))
+    for keyword, weight in jieba.analyse.extract_tags(text, withWeight=True):
+        for entries in lists.values():
+            spelled = [entry[0] for entry in entries]
+            if keyword in spelled:
+                _, emotion, intensity = entries[spelled.index(keyword)]
+                scores[INDEX[emotion]] += intensity * weight
+    return scores
+
+
+# Words whose senses have different primary categories (开心 joy / criticism, 光棍,
+# 疏忽, 荒漠, 心虚, 仰望, 融融), one whose rows disagree in intensity only (堂堂), and
+# auxiliaries (舍不得, 寂寞) that the published code never reaches.
+PARITY_SENTENCES = (
+    "考试通过了，太开心了",
+    "他一直是个光棍，做事又疏忽，心里发虚",
+    "一片荒漠，我心虚地仰望星空",
+    "一家人其乐融融，堂堂正正",
+    "舍不得你走，一个人好寂寞",
+    SENTENCE,
+)
+
+
+@pytest.mark.parametrize("text", PARITY_SENTENCES)
+def test_reference_mode_is_the_published_algorithm(
+    reference_engine: LexiconTextEngine, dlut_path: Path, text: str
+) -> None:
+    expected = _published_scores(text, _published_lists(dlut_path))
+    assert reference_scores(text, load_dlut(dlut_path)) == pytest.approx(expected, abs=1e-12)
+    shares = reference_engine.analyze_sync(text).vector.values
+    assert shares == pytest.approx(expected / expected.sum(), abs=1e-12)
+
+
+def test_a_word_with_senses_in_two_categories_adds_both(dlut_path: Path) -> None:
+    from moodtune.emotion import INDEX
+
+    scores = reference_scores("太开心了", load_dlut(dlut_path))
+    assert scores[INDEX["PA"]] / scores[INDEX["NN"]] == pytest.approx(5 / 3)
+
+
+_LISTS: dict[Path, dict[str, list[tuple[str, str, int]]]] = {}
+
+
+def _published_lists(path: Path) -> dict[str, list[tuple[str, str, int]]]:
+    if path not in _LISTS:
+        _LISTS[path] = _published_tables(path)
+    return _LISTS[path]

@@ -1,4 +1,5 @@
-"""Session-wide voice notes (made once): English and Mandarin speech, silence, noise."""
+"""Session-wide voice notes (made once): English and Mandarin speech, silence, noise; the
+bundled speech-to-text model's weights; tiny models the tests build."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bundled_weights import require
 from voice_models import IEMOCAP_LABELS as IEMOCAP
 from voice_models import build_ctc_model, build_emotion_model, build_whisper_model
-from voice_samples import ENGLISH, MANDARIN, repeat_to, require, speak, to_voice_note, wav
+from voice_samples import ENGLISH, MANDARIN, repeat_to, speak, to_voice_note, wav
+from voice_samples import require as require_tools
+
+from moodtune.config import Settings
+from moodtune.emotion_engines.bundled import WHISPER_TINY_EN
+from moodtune.emotion_engines.voice import VoiceEngine, build_voice_engine
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +48,7 @@ def noise_note() -> bytes:
 @pytest.fixture(scope="session")
 def hour_long_note(english_wav: bytes, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """An hour of OGG/Opus (~11 MB, under the byte limit), made by stream-copying a minute."""
-    require("ffmpeg")
+    require_tools("ffmpeg")
     folder = tmp_path_factory.mktemp("hour")
     (folder / "minute.ogg").write_bytes(repeat_to(english_wav, 60))
     (folder / "list.txt").write_text("file 'minute.ogg'\n" * 60)
@@ -67,3 +74,26 @@ def happy_asr_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Whisper that hears "happy" again and again."""
     return build_whisper_model(tmp_path_factory.mktemp("models") / "tiny-whisper")
+
+
+@pytest.fixture(scope="session")
+def whisper_weights() -> Path:
+    return require(WHISPER_TINY_EN)
+
+
+@pytest.fixture(scope="session")
+def listening_engine(whisper_weights: Path) -> VoiceEngine:
+    """What a fresh install runs: prosody, and Whisper tiny.en for English words."""
+    return build_voice_engine(Settings())
+
+
+@pytest.fixture(scope="session")
+def tone_engine() -> VoiceEngine:
+    """The tone alone: no speech-to-text (bundled models turned off, none configured)."""
+    return build_voice_engine(Settings(bundled_models=False))
+
+
+@pytest.fixture(scope="session")
+def dance_note() -> bytes:
+    """The issue's example: read by its tone alone, it came out as guilt and doubt."""
+    return to_voice_note(speak("I am so happy today. I want to dance."))

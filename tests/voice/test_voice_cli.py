@@ -20,6 +20,12 @@ def note_file(tmp_path: Path, english_note: bytes) -> Path:
     return path
 
 
+@pytest.fixture
+def tone_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOODTUNE_BUNDLED_MODELS", "false")
+
+
+@pytest.mark.usefixtures("tone_only")
 def test_analyze_voice_json(note_file: Path) -> None:
     result = run("analyze", "--voice", str(note_file), "--json")
     assert result.exit_code == 0, result.output
@@ -32,13 +38,24 @@ def test_analyze_voice_json(note_file: Path) -> None:
     assert reading["parts"][0]["engine"] == "prosody"
 
 
+@pytest.mark.usefixtures("tone_only")
 def test_analyze_voice_prints_a_readable_mood(note_file: Path) -> None:
     result = run("analyze", "--voice", str(note_file))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("voice (prosody)")
     assert "confidence" in result.stdout and "speaking rate" in result.stdout
+    assert "no speech-to-text model installed, so only the tone was read" in result.stdout
 
 
+def test_analyze_voice_prints_what_it_heard(note_file: Path, whisper_weights: Path) -> None:
+    result = run("analyze", "--voice", str(note_file))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("voice (prosody+asr:whisper-tiny.en)")
+    heard = next(line for line in result.stdout.splitlines() if "heard: “" in line)
+    assert "happy" in heard and "wonderful" in heard and "😄 joy" in result.stdout
+
+
+@pytest.mark.usefixtures("tone_only")
 def test_analyze_voice_with_a_speech_emotion_model(
     note_file: Path, sad_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,8 +71,8 @@ def test_analyze_voice_with_speech_to_text(
     monkeypatch.setenv("MOODTUNE_ASR_MODEL", str(happy_asr_model))
     reading = json.loads(run("analyze", "--voice", str(note_file), "--json").stdout)
     assert [part["modality"] for part in reading["parts"]] == ["voice", "text"]
-    transcript = next(item for item in reading["evidence"] if item["label"] == "transcript")
-    assert transcript["detail"] == {"transcript": "happy"}
+    transcript = reading["evidence"][0]
+    assert transcript["detail"]["transcript"] == "happy"  # the configured model wins
 
 
 def test_analyze_a_silent_note_says_nothing_was_heard(tmp_path: Path, silent_note: bytes):

@@ -19,8 +19,8 @@ from moodtune.emotion_engines.voice import (
 
 
 @pytest.fixture
-def engine() -> VoiceEngine:
-    return build_voice_engine(Settings())
+def engine(tone_engine: VoiceEngine) -> VoiceEngine:
+    return tone_engine
 
 
 @pytest.mark.parametrize("fixture", ["english_note", "mandarin_note"])
@@ -32,7 +32,9 @@ def test_speech_gives_a_low_confidence_prosody_reading(
     assert reading.modality == "voice" and reading.engine == "prosody"
     assert not reading.vector.is_zero and reading.vector.values.sum() == pytest.approx(1.0)
     assert [part.engine for part in reading.parts] == ["prosody"]
-    assert {item.label for item in reading.evidence} == {*PROSODY_LABELS, "audio"}
+    heard, *cues = reading.evidence
+    assert heard.detail == {"transcript": "", "unheard": "no model"}
+    assert {item.label for item in cues} == {*PROSODY_LABELS, "audio"}
     audio = next(item for item in reading.evidence if item.label == "audio")
     assert audio.detail["container"] == "OGG" and audio.detail["decoder"] == "soundfile"
 
@@ -64,7 +66,7 @@ async def test_analyze_runs_off_the_event_loop(engine: VoiceEngine, english_note
 def test_a_long_note_is_heard_only_up_to_the_limit(english_wav: bytes) -> None:
     from voice_samples import repeat_to
 
-    engine = build_voice_engine(Settings(max_voice_seconds=4))
+    engine = build_voice_engine(Settings(max_voice_seconds=4, bundled_models=False))
     reading = engine.analyze_sync(repeat_to(english_wav, 12))
     assert reading.has_signal
     assert reading.note == "I listened to the first 4 s of 12 s."
@@ -87,6 +89,7 @@ def test_an_hour_long_note_is_read_from_its_first_two_minutes(
 
 def test_the_byte_limit_comes_from_the_settings(english_note: bytes) -> None:
     engine = build_voice_engine(Settings(max_voice_bytes=len(english_note) - 1))
+    assert engine.listener.recognisers  # the limit holds before any model is asked
     with pytest.raises(VoiceInputError, match="I can take at most"):
         engine.analyze_sync(english_note)
 

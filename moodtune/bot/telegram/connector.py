@@ -14,6 +14,7 @@ from telegram.error import InvalidToken
 from moodtune.bot.telegram.application import (
     CONCURRENT_UPDATES,
     build_application,
+    reach_telegram,
     set_command_menu,
     webhook_secret,
 )
@@ -24,6 +25,7 @@ from moodtune.errors import ConfigurationError
 from moodtune.handlers.dispatch import Handlers
 
 log = logging.getLogger(__name__)
+REFUSED = "Telegram refused the bot token: check MOODTUNE_TELEGRAM_TOKEN (from @BotFather)"
 DRAIN_SECONDS = 30.0  # at a stop, how long updates being handled may take to finish
 
 
@@ -48,6 +50,20 @@ class TelegramConnector:
         self._polling: asyncio.Task[None] | None = None
         self._webhook: Webhook | None = None
 
+    @staticmethod
+    async def precheck(settings: Settings) -> None:
+        """Ask Telegram who the bot is before the App opens: no network, a refused token or
+        an unusable proxy is then one line, before any database work."""
+        if settings.telegram_webhook_url:
+            webhook_secret(settings)  # a bad secret is named before anything else
+        application, _ = build_application(settings)
+        try:
+            await reach_telegram(application, settings)
+        except InvalidToken:
+            raise ConfigurationError(REFUSED) from None
+        finally:
+            await application.bot.shutdown()
+
     async def start(self) -> None:
         try:
             await self._start()
@@ -58,11 +74,10 @@ class TelegramConnector:
     async def _start(self) -> None:
         application, settings = self.application, self.settings
         try:
-            await application.initialize()  # asks Telegram who the bot is
+            await reach_telegram(application, settings)  # no network: one line naming it
+            await application.initialize()
         except InvalidToken:
-            raise ConfigurationError(
-                "Telegram refused the bot token: check MOODTUNE_TELEGRAM_TOKEN (from @BotFather)"
-            ) from None
+            raise ConfigurationError(REFUSED) from None
         await set_command_menu(application)
         await application.start()
         await self.intake.replay(settings.inbox_stale_seconds)

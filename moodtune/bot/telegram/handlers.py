@@ -7,6 +7,7 @@ Nothing here decides what to say or which buttons to show: it translates and ren
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from functools import partial
 from typing import Any
@@ -25,7 +26,7 @@ from telegram import (
 from telegram import (
     Message as TelegramMessage,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 ANSWER_CHARS = 200  # Telegram's limit for a callback answer's text
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+ADMIN_COMMANDS = ("checkin",)  # in a group, only an admin sets the room's check-in
 
 
 def sender_of(user: User) -> Sender:
@@ -112,9 +114,16 @@ class TelegramBot:
         message = update.message
         if message is None:
             return
+        chat = chat_of(message.chat)
+        if message.left_chat_member is not None and chat is not None:
+            await self.handlers.member_left(chat, str(message.left_chat_member.id))
+            self.handlers.delivered(self.platform, str(update.update_id))
+            return
         incoming = self.translate(update.update_id, message, context.bot.username, context.bot.id)
         if incoming is None:
             return
+        if incoming.chat.is_group and incoming.command and incoming.command[0] in ADMIN_COMMANDS:
+            incoming = dataclasses.replace(incoming, is_admin=await self._is_admin(message))
         reply = await self.handlers.on_message(incoming)
         if reply is not None:
             await self._reply(message, reply)
@@ -171,6 +180,16 @@ class TelegramBot:
         if incoming is not None:
             await self._reply(message, await self.handlers.too_late(incoming))
             self.handlers.delivered(self.platform, incoming.event_id)
+
+    async def _is_admin(self, message: TelegramMessage) -> bool:
+        """Whether the sender administers the group (asked of Telegram when it matters)."""
+        assert message.from_user is not None
+        try:
+            member = await message.chat.get_member(message.from_user.id)
+        except TelegramError as error:
+            log.info("could not ask whether someone is an admin: %s", error)
+            return False
+        return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
     def _refuse(self, what: str) -> None:
         if what not in self._refused_kinds:

@@ -5,23 +5,28 @@ request each time one frees up: measured here, that alone cost more CPU per upda
 moodtune's whole handler. aiohttp's pool hands connections out in constant time, and its
 HTTP parser is compiled. Same contract as PTB's HTTPXRequest: (status, body) back, a
 timeout raised as TimedOut, any other transport failure as NetworkError.
+
+Every request goes through `proxy` when there is one (see proxy.py for which).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from moodtune.bot.telegram.proxy import Proxy
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 5.0  # seconds, as PTB's own transport
 MEDIA_WRITE_TIMEOUT = 20.0  # uploads (a chart) get longer, as in PTB
 JSON_HEADERS = {"Content-Type": "application/json"}
+UNSET = BaseRequest.DEFAULT_NONE  # PTB's "whatever this transport was built with"
 
 
 class AiohttpRequest(BaseRequest):
@@ -38,8 +43,10 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = DEFAULT_TIMEOUT,
         pool_timeout: float | None = 1.0,
         write_timeout: float | None = DEFAULT_TIMEOUT,
+        proxy: Proxy | None = None,
     ) -> None:
         self._connections = connections
+        self._proxy = proxy
         self._timeouts = {
             "read": read_timeout, "connect": connect_timeout,
             "pool": pool_timeout, "write": write_timeout,
@@ -54,7 +61,9 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                proxy=self._proxy.url if self._proxy else None,
             )
 
     async def shutdown(self) -> None:
@@ -84,7 +93,7 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut(f"the Bot API did not answer in time ({url_method(url)})") from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            raise NetworkError(describe(error)) from error
         log.debug("%s %s: HTTP %d", method, url, answer[0])  # the token is redacted in logs
         return answer
 
@@ -94,10 +103,10 @@ class AiohttpRequest(BaseRequest):
         """PTB passes DEFAULT_NONE for "whatever this transport was built with"."""
 
         def pick(value: Any, name: str) -> float | None:
-            return self._timeouts[name] if isinstance(value, DefaultValue) else value
+            return self._timeouts[name] if value is UNSET else value
 
         write_default = MEDIA_WRITE_TIMEOUT if files else self._timeouts["write"]
-        write_s = write_default if isinstance(write, DefaultValue) else write
+        write_s = write_default if write is UNSET else write
         read_s, connect_s, pool_s = pick(read, "read"), pick(connect, "connect"), pick(pool, "pool")
         total = None if read_s is None or write_s is None else read_s + write_s
         # aiohttp's `connect` is the wait for a pooled connection plus connecting.
@@ -120,6 +129,21 @@ def _body(
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form, None
+
+
+def describe(error: aiohttp.ClientError) -> str:
+    """What went wrong, in a line: e.g. "cannot connect to the proxy 127.0.0.1:3128:
+    Connection refused", "the proxy answered 407 Proxy Authentication Required"."""
+    if isinstance(error, aiohttp.ClientHttpProxyError):
+        return f"the proxy answered {error.status} {error.message}"
+    if isinstance(error, aiohttp.ClientConnectorError) and not isinstance(
+        error, aiohttp.ClientSSLError
+    ):
+        cause = error.os_error
+        reason = os.strerror(cause.errno) if (cause.errno or 0) > 0 else cause.strerror
+        proxy = "the proxy " if isinstance(error, aiohttp.ClientProxyConnectionError) else ""
+        return f"cannot connect to {proxy}{error.host}:{error.port}: {reason or cause}"
+    return f"aiohttp.{type(error).__name__}: {error}"
 
 
 def url_method(url: str) -> str:

@@ -1,4 +1,6 @@
-"""The photo emotion engine: faces weighted by area, the scene's colours when no face.
+"""The photo emotion engine: faces (CenterFace, else Haar) and their expressions (the
+FER-2013 mini-Xception, else a smile cue), weighted by area; the scene's colours when no
+face.
 
     engine = build_photo_engine(settings)
     reading = await engine.analyze(photo_bytes)       # or engine.analyze_sync(...)

@@ -1,4 +1,5 @@
-"""Reading the expression of a face crop; the offline default is a smile cue.
+"""Reading the expression of a face crop: the reader protocol, a model with its fallback,
+and the smile cue (the fallback when no expression model is installed or configured).
 
 A Haar smile cascade can see one thing reliably: a broad smile in the lower half of a
 face. A smile signals enjoyment, so it reads as joy (with some ease), at a confidence
@@ -15,6 +16,7 @@ import cv2
 import numpy as np
 
 from moodtune.emotion import EmotionVector
+from moodtune.emotion_engines.lazy import LazyModel
 from moodtune.emotion_engines.photo.cascades import load_cascade
 from moodtune.emotion_engines.reading import Evidence, Reading
 
@@ -31,6 +33,26 @@ class ExpressionReader(Protocol):
     name: str
 
     def read(self, faces: Sequence[np.ndarray]) -> list[Reading]: ...
+
+
+class ModelExpressionReader:
+    """Reads faces with a model loaded on first use; ``fallback`` answers when it cannot
+    load or fails on a photo."""
+
+    def __init__(self, name: str, model: LazyModel[ExpressionReader], fallback: ExpressionReader):
+        self._name = name
+        self.model = model
+        self.fallback = fallback
+
+    @property
+    def name(self) -> str:
+        return self.fallback.name if self.model.failed else self._name
+
+    def read(self, faces: Sequence[np.ndarray]) -> list[Reading]:
+        if not faces:
+            return []  # no face, no reason to load a model
+        readings = self.model.use(lambda reader: reader.read(faces))
+        return self.fallback.read(faces) if readings is None else readings
 
 
 class SmileReader:

@@ -1,9 +1,11 @@
-"""Finding faces: Haar cascades by default, YuNet when its model file is configured.
+"""Finding faces: what every detector shares, Haar cascades (the fallback) and YuNet.
 
-Detection runs on a small copy of the picture (about 0.16 megapixels): a cascade's cost
-grows with (picture side / smallest face)², so a fixed detection size keeps a 12-megapixel
-photo as cheap as a small one. The smallest face found is then about 5 % of the long side,
-enough for selfies and small groups; boxes come back in the caller's pixels.
+The default detector is CenterFace (centerface.py) when its weights are installed; YuNet
+when its model file is configured; Haar cascades otherwise. Haar detection runs on a small
+copy of the picture (about 0.16 megapixels): a cascade's cost grows with (picture side /
+smallest face)², so a fixed detection size keeps a 12-megapixel photo as cheap as a small
+one. The smallest face it finds is then about 5 % of the long side, enough for selfies and
+small groups; boxes come back in the caller's pixels.
 """
 
 from __future__ import annotations
@@ -18,14 +20,13 @@ from typing import Final, Protocol
 import cv2
 import numpy as np
 
+from moodtune.emotion_engines.lazy import LazyModel, warn_once
 from moodtune.emotion_engines.photo.cascades import load_cascade
-from moodtune.emotion_engines.photo.once import warn_once
 
 log = logging.getLogger(__name__)
 
 DETECTION_PIXELS: Final = 160_000
 MIN_FACE: Final = 24  # pixels at detection size: the Haar cascade's own window
-MAX_FACES: Final = 20  # a crowd: the 20 largest faces say enough about the room
 MIN_DETECTION_CONFIDENCE: Final = 0.2
 # The frontal-face cascade's final-stage sum: clear faces score about 3-8, faces near the
 # smallest size about 2, false alarms that survive grouping mostly below 1.5. A logistic
@@ -83,7 +84,7 @@ class HaarFaceDetector:
             Face(scale_box(box, factor, rgb.shape), _squash(weight - HAAR_WEIGHT_MIDPOINT))
             for box, weight in found
         ]
-        return _strongest(faces)
+        return strongest(faces)
 
 
 class YuNetFaceDetector:
@@ -110,32 +111,56 @@ class YuNetFaceDetector:
             Face(scale_box(tuple(int(v) for v in row[:4]), factor, rgb.shape), float(row[14]))
             for row in rows
         ]
-        return _strongest(faces)
+        return strongest(faces)
 
 
-def build_face_detector(yunet_model: Path | None = None) -> FaceDetector:
-    """YuNet when its model file is configured and loads; Haar otherwise (said once)."""
+class ModelFaceDetector:
+    """A model-backed detector loaded on first use; ``fallback`` answers when it cannot
+    load or fails on a picture."""
+
+    def __init__(self, name: str, model: LazyModel[FaceDetector], fallback: FaceDetector) -> None:
+        self._name = name
+        self.model = model
+        self.fallback = fallback
+
+    @property
+    def name(self) -> str:
+        return self.fallback.name if self.model.failed else self._name
+
+    def detect(self, rgb: np.ndarray) -> list[Face]:
+        found = self.model.use(lambda detector: detector.detect(rgb))
+        return self.fallback.detect(rgb) if found is None else found
+
+
+def build_face_detector(
+    yunet_model: Path | None = None, fallback: FaceDetector | None = None
+) -> FaceDetector:
+    """YuNet when its model file is configured and loads; ``fallback`` (Haar unless given)
+    otherwise, said once."""
+    fallback = fallback or HaarFaceDetector()
     if yunet_model is None:
-        return HaarFaceDetector()
+        return fallback
     if not Path(yunet_model).is_file():
         warn_once(
             log,
             f"yunet-missing:{yunet_model}",
-            "YuNet model %s does not exist; detecting faces with Haar cascades instead",
+            "YuNet model %s does not exist; detecting faces with %s instead",
             yunet_model,
+            fallback.name,
         )
-        return HaarFaceDetector()
+        return fallback
     try:
         return YuNetFaceDetector(Path(yunet_model))
     except cv2.error as error:
         warn_once(
             log,
             f"yunet-broken:{yunet_model}",
-            "YuNet model %s could not be loaded (%s); detecting faces with Haar cascades",
+            "YuNet model %s could not be loaded (%s); detecting faces with %s instead",
             yunet_model,
             str(error).strip().splitlines()[-1],
+            fallback.name,
         )
-        return HaarFaceDetector()
+        return fallback
 
 
 def downscale(picture: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
@@ -161,6 +186,7 @@ def _squash(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
-def _strongest(faces: list[Face]) -> list[Face]:
+def strongest(faces: list[Face]) -> list[Face]:
+    """The faces sure enough to keep, largest first."""
     kept = [f for f in faces if f.confidence >= MIN_DETECTION_CONFIDENCE and f.area > 0]
-    return sorted(kept, key=lambda f: f.area, reverse=True)[:MAX_FACES]
+    return sorted(kept, key=lambda f: f.area, reverse=True)

@@ -11,9 +11,16 @@ Their coefficients are standardised, so B and S must be centred and scaled. Here
 L*/100 (0 black .. 1 white, close to Munsell value) and S is CIE chroma C*/50 clipped at 1
 (0 grey .. 1 for a picture as vivid as a poster); each is then centred on its middle and
 stretched to −1..1 (B′ = 2B − 1, S′ = 2S − 1), so a mid-grey, moderately coloured picture
-sits at the centre of the circumplex. Pleasure and arousal become the valence/arousal point
-spread over the 21 categories; dominance is kept as evidence. Colour says little about a
-person's feeling, hence the low confidence.
+sits at the centre of the circumplex. Dominance is kept as evidence.
+
+Colour says how pleasant and how stirring a picture feels, and no more: it cannot tell
+shame from guilt, or praise from trust. So the point is read only as one of four broad
+regions of the circumplex, each named by its plainest category (pleasant and lively: joy;
+pleasant and calm: ease; unpleasant and calm: sorrow; unpleasant and stirred: unease),
+blended by distance; never as the fine categories nearest to it (a flower is not shame).
+Colour says little about a person's feeling, hence the low confidence: at most 0.2, and
+less the nearer the point lies to the centre (a picture neither pleasant nor unpleasant,
+neither calm nor stirring, says nothing).
 """
 
 from __future__ import annotations
@@ -24,13 +31,16 @@ from typing import Final
 import cv2
 import numpy as np
 
-from moodtune.emotion import EmotionVector
+from moodtune.emotion import VALENCE_AROUSAL, EmotionVector
 from moodtune.emotion_engines.reading import Evidence, Reading
 
 SCENE_CONFIDENCE: Final = 0.2
 SCENE_PIXELS: Final = 40_000  # averages need no more pixels than this
 FULL_CHROMA: Final = 50.0  # C* of a very vivid picture on average
 BLANK_SPREAD: Final = 1.0  # L* standard deviation below which a picture is one flat colour
+REGIONS: Final = {"PA": "lively", "PE": "calm", "NB": "gloomy", "NI": "tense"}  # see above
+REGION_SPREAD: Final = 0.5  # wide: the colour point is only a rough guess
+CLEAR_RADIUS: Final = 0.5  # a point this far from the centre reads at full (scene) confidence
 
 
 def scene_reading(rgb: np.ndarray) -> Reading:
@@ -44,7 +54,10 @@ def scene_reading(rgb: np.ndarray) -> Reading:
     saturation = min(1.0, float(chroma.mean()) / FULL_CHROMA)
     b, s = 2 * brightness - 1, 2 * saturation - 1
     pleasure, arousal, dominance = 0.69 * b + 0.22 * s, -0.31 * b + 0.60 * s, 0.76 * b + 0.32 * s
-    vector = EmotionVector.from_valence_arousal(pleasure, arousal)
+    confidence = SCENE_CONFIDENCE * min(1.0, math.hypot(pleasure, arousal) / CLEAR_RADIUS)
+    if confidence < 0.01:
+        return Reading.empty("photo", "scene", "the colours lean neither way")
+    vector = region_vector(pleasure, arousal)
     detail = {
         "brightness": round(brightness, 3),
         "saturation": round(saturation, 3),
@@ -52,9 +65,19 @@ def scene_reading(rgb: np.ndarray) -> Reading:
         "arousal": round(arousal, 3),
         "dominance": round(dominance, 3),
     }
-    label = f"colours: {_describe(brightness, saturation)}"
+    region = REGIONS[vector.top(1)[0][0]]
+    label = f"colours: {_describe(brightness, saturation)} ({region})"
     evidence = Evidence(label, 1.0, tuple(code for code, _ in vector.top(3)), detail)
-    return Reading(vector, SCENE_CONFIDENCE, (evidence,), "photo", "scene", note=label)
+    return Reading(vector, confidence, (evidence,), "photo", "scene", note=label)
+
+
+def region_vector(valence: float, arousal: float) -> EmotionVector:
+    """A circumplex point as a blend of the four regions' categories, nearest the most."""
+    point = np.clip(np.array([valence, arousal]), -1.0, 1.0)
+    anchors = np.array([VALENCE_AROUSAL[code] for code in REGIONS])
+    squared = ((anchors - point) ** 2).sum(axis=1)
+    weights = np.exp(-(squared - squared.min()) / (2 * REGION_SPREAD**2))
+    return EmotionVector.from_scores(dict(zip(REGIONS, weights, strict=True)))
 
 
 def _sample(rgb: np.ndarray) -> np.ndarray:

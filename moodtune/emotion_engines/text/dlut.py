@@ -14,17 +14,23 @@ How rows become weights (the reference algorithm is in `reference.py`):
 - each row (sense) gives its primary category intensity/9 and, when present, its
   auxiliary category intensity/9 (the published reference ignores auxiliaries; reading
   them is deliberate);
-- a word with several rows (senses) gets the weighted mean over its senses, sense k
-  (词义序号) weighing 1/k: the expected weight when the sense is unknown, with the
-  dictionary's habit of listing the commonest sense first. So 开心 (1: joy 5, 2: "make
-  fun of", criticism 3) reads as 2/3 joy-5 and 1/3 criticism-3, and the 94 words whose
-  senses disagree in intensity get their senses' weighted mean intensity;
+- a word with several rows (senses) gets the weighted mean over its senses: its first
+  sense (词义序号 1) weighs 1 and every later one `RARER_SENSE_WEIGHT`. The dictionary
+  lists the commonest sense first, and in a chat message the first sense is nearly always
+  the one meant: 开心 (1: joy 5, 2: "make fun of", criticism 3) reads as joy with a trace
+  (3 %) of criticism, not the 23 % an even-handed mean gave it. The 94 words whose senses
+  disagree in intensity get mostly their first sense's intensity;
 - words are stripped (a few end in spaces or U+3000);
 - irregular rows are survived and counted in `ChineseLexicon.report`: junk auxiliary
   categories (`5`, `已经不被使用`) and auxiliaries without intensity are ignored; a row
   whose intensity is empty or 0 contributes nothing; the polarity columns are not
   needed (the category already says which side a word is on), so the one polarity `7`
   is only counted.
+
+For the reference mode the loader also keeps what the published code reads (see
+`reference.py`): for each word and category, the first row in file order that lists the
+word under that category as its primary one, every field stripped, the intensity read as
+`int(cell or 1)` held within 1..9.
 
 The file is parsed once per (path, modification time, size).
 """
@@ -49,6 +55,7 @@ HEADER: Final = (
 MAX_FILE_BYTES: Final = 64 * 1024 * 1024  # the real file is ~1.3 MB
 MAX_INTENSITY: Final = 9
 POLARITIES: Final = frozenset({"0", "1", "2", "3"})
+RARER_SENSE_WEIGHT: Final = 0.05  # a word's second, third ... sense, against its first's 1
 
 _cache: dict[str, tuple[tuple[int, int], ChineseLexicon]] = {}
 _lock = threading.Lock()
@@ -95,8 +102,7 @@ def _read_text(path: Path, size: int) -> str:
 
 def _parse(path: Path, text: str) -> ChineseLexicon:
     senses: dict[str, list[RankedSense]] = defaultdict(list)
-    first_sense: dict[str, tuple[str, int]] = {}
-    seen: set[str] = set()
+    reference_rows: dict[str, dict[str, int]] = defaultdict(dict)
     report: Counter[str] = Counter()
     reader = csv.reader(io.StringIO(text))
     try:
@@ -113,16 +119,18 @@ def _parse(path: Path, text: str) -> ChineseLexicon:
                 report["short_rows"] += 1
                 continue
             _read_row(row, senses, report)
-            if row[0] not in seen:
-                seen.add(row[0])
-                _remember_first_sense(row, first_sense)
+            _remember_reference_row(row, reference_rows, report)
     except csv.Error as error:
         raise LexiconError(f"{path} line {reader.line_num} is not valid CSV: {error}.") from None
     entries = {word: _mean_over_senses(rows) for word, rows in senses.items()}
     report["words_with_several_senses"] = sum(len(rows) > 1 for rows in senses.values())
     if not entries:
         raise LexiconError(f"{path} has the DLUT header but no usable rows.")
-    return ChineseLexicon(f"DLUT ({path})", entries, first_sense=first_sense, report=dict(report))
+    reference = {
+        word: tuple(sorted(by_category.items(), key=_canonical))
+        for word, by_category in reference_rows.items()
+    }
+    return ChineseLexicon(f"DLUT ({path})", entries, reference_rows=reference, report=dict(report))
 
 
 def _intensity(cell: str) -> float | None:
@@ -161,18 +169,33 @@ def _read_row(row: list[str], senses: dict[str, list[RankedSense]], report: Coun
         senses[word].append((rank, sense))
 
 
-def _remember_first_sense(row: list[str], first_sense: dict[str, tuple[str, int]]) -> None:
-    """The reference reads the word's first row as spelled, primary category only."""
-    category, intensity = row[4].strip(), row[5].strip()
-    if category in INDEX and intensity.isdigit():
-        first_sense[row[0]] = (category, int(intensity))
+def _remember_reference_row(
+    row: list[str], reference_rows: dict[str, dict[str, int]], report: Counter[str]
+) -> None:
+    """What the published code keeps of a row: its primary category and intensity, under
+    the stripped word, unless an earlier row listed the word under that category already.
+    (Its auxiliary categories are filed where they are never found: see reference.py.)"""
+    word, category = row[0].strip(), row[4].strip()
+    if not word or category not in INDEX:
+        return
+    cell = row[5].strip() or "1"  # the published code reads int(intensity or 1)
+    if not cell.isdigit():  # the published code would stop on it; the real file has none
+        report["reference_rows_without_intensity"] += 1
+        return
+    reference_rows[word].setdefault(category, min(max(int(cell), 1), MAX_INTENSITY))
+
+
+def _canonical(pair: tuple[str, int]) -> int:
+    return INDEX[pair[0]]
 
 
 def _mean_over_senses(rows: list[RankedSense]) -> Profile:
-    """Sense k weighs 1/k: the commonest sense comes first in the dictionary."""
+    """The first sense weighs 1, each rarer one RARER_SENSE_WEIGHT (see the docstring)."""
     totals: dict[str, float] = defaultdict(float)
+    norm = 0.0
     for rank, sense in rows:
-        for category, weight in sense.items():
-            totals[category] += weight / rank
-    norm = sum(1 / rank for rank, _ in rows)
+        weight = 1.0 if rank == 1 else RARER_SENSE_WEIGHT
+        norm += weight
+        for category, value in sense.items():
+            totals[category] += weight * value
     return tuple((category, total / norm) for category, total in totals.items())

@@ -1,7 +1,8 @@
 """Reading feelings in English: a small tokeniser, two word tables, modifiers.
 
 Words come from moodtune's `data/en_words.csv` (everyday chat words, categories chosen
-for this project) and, for everything else, the NRC Emotion Lexicon bundled with
+for this project, and NRC words that in chat are topics, not feelings, to ignore) and,
+for everything else, the NRC Emotion Lexicon bundled with
 `nrclex` (`nrclex/data/nrc_en.json`: word -> NRC labels; Mohammad & Turney 2013).
 An NRC word's labels go through the `nrc10` label map, the eight emotions weighing 1
 and the bare positive/negative sentiments `SENTIMENT_WEIGHT` (they say which side, not
@@ -80,9 +81,12 @@ def _nrc() -> dict[str, Profile]:
 
 @functools.cache
 def _chat_words() -> dict[str, Profile]:
+    """Our words; an ignored word (empty category) maps to no weights at all."""
     words: dict[str, list[tuple[str, float]]] = {}
     for row in data.rows("en_words.csv"):
-        words.setdefault(row["word"], []).append((row["category"], float(row["weight"])))
+        pairs = words.setdefault(row["word"], [])
+        if row["category"]:
+            pairs.append((row["category"], float(row["weight"])))
     return {word: tuple(pairs) for word, pairs in words.items()}
 
 
@@ -117,7 +121,8 @@ def lookup(token: str) -> Entry | None:
     chat_words, nrc = _chat_words(), _nrc()
     for lemma in lemmas(token):
         if lemma in chat_words:
-            return chat_words[lemma], "moodtune"
+            profile = chat_words[lemma]
+            return (profile, "moodtune") if profile else None  # an ignored topic word
         if lemma in nrc:
             return nrc[lemma], "NRC"
     return None

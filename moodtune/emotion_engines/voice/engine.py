@@ -1,9 +1,11 @@
 """The voice engine: a voice note's bytes → how the person sounds (and what they said).
 
 decode → speech activity → prosody → acoustic reading (a speech-emotion model when one
-is configured and loads, the prosody reading otherwise) → transcript through the text
-engine (when a speech-to-text model is configured) → one voice reading that carries
-both as `parts`, combined the way fusion combines any readings.
+is configured and loads, the prosody reading otherwise) → the words, when a speech-to-text
+model knows the person's language (a configured one, else the bundled Whisper tiny.en for
+English), through the text engine → one voice reading that carries both as `parts`,
+combined the way fusion combines any readings. What was heard, or why only the tone was
+read, is the reading's first evidence item (see speech_to_text.py).
 """
 
 from __future__ import annotations
@@ -14,18 +16,21 @@ from typing import Protocol
 import numpy as np
 
 from moodtune.config import Settings, get_settings
+from moodtune.emotion_engines.bundled import WHISPER_TINY_EN, Weights
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.fusion import fuse
+from moodtune.emotion_engines.lazy import LazyModel, load_shared
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.voice.activity import Activity, detect
 from moodtune.emotion_engines.voice.affect import ENGINE as PROSODY
 from moodtune.emotion_engines.voice.affect import prosody_evidence, read_prosody
 from moodtune.emotion_engines.voice.decode import Audio, decode
-from moodtune.emotion_engines.voice.lazy import LazyModel, model_label
 from moodtune.emotion_engines.voice.pitch import FRAME_SECONDS
 from moodtune.emotion_engines.voice.prosody import ProsodyFeatures, measure
 from moodtune.emotion_engines.voice.speech_emotion import SpeechEmotionModel, engine_name
+from moodtune.emotion_engines.voice.speech_to_text import Hearing, Listener, Recogniser
 from moodtune.emotion_engines.voice.transcribe import Transcriber
+from moodtune.emotion_engines.voice.whisper import WhisperTranscriber
 
 logger = logging.getLogger(__name__)
 
@@ -41,29 +46,30 @@ class TranscriptReader(Protocol):
 class VoiceEngine:
     modality = "voice"
 
-    def __init__(self, settings: Settings, text_engine: TranscriptReader | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        text_engine: TranscriptReader | None = None,
+        listener: Listener | None = None,
+    ) -> None:
         self.settings = settings
         self.text_engine = text_engine
+        self.listener = listener or Listener(())
         self.emotion_model = (
-            LazyModel("speech-emotion", settings.voice_model, SpeechEmotionModel)
+            LazyModel("speech-emotion", settings.voice_model, SpeechEmotionModel, "prosody")
             if settings.voice_model
             else None
         )
-        self.transcriber = (
-            LazyModel("speech-to-text", settings.asr_model, Transcriber)
-            if settings.asr_model
-            else None
-        )
-        acoustic = engine_name(settings.voice_model) if settings.voice_model else PROSODY
-        asr = f"+asr:{model_label(settings.asr_model)}" if settings.asr_model else ""
-        self.name = acoustic + asr
+        self.name = engine_name(settings.voice_model) if settings.voice_model else PROSODY
 
-    async def analyze(self, data: bytes) -> Reading:
-        return await run_blocking(self.analyze_sync, data, workers=self.settings.analysis_workers)
+    async def analyze(self, data: bytes, language: str | None = None) -> Reading:
+        workers = self.settings.analysis_workers
+        return await run_blocking(self.analyze_sync, data, language, workers=workers)
 
-    def analyze_sync(self, data: bytes) -> Reading:
-        """Read one note; VoiceInputError for what cannot be decoded, a zero-confidence
-        reading with a note for silence and noise."""
+    def analyze_sync(self, data: bytes, language: str | None = None) -> Reading:
+        """Read one note (``language``: what it is spoken in, 'en', 'zh'..., when known);
+        VoiceInputError for what cannot be decoded, a zero-confidence reading with a note
+        for silence and noise."""
         audio = decode(data, self.settings.max_voice_bytes, self.settings.max_voice_seconds)
         activity = detect(audio.samples, audio.rate)
         if not activity.has_speech:
@@ -74,13 +80,13 @@ class VoiceEngine:
         evidence = [*prosody_evidence(features), _audio_evidence(audio)]
         if parts[0].engine != PROSODY:
             evidence[:0] = parts[0].evidence
-        transcript, asr_name = self._transcribe(speech, audio.rate)
-        if transcript:
-            evidence.append(Evidence("transcript", 0.0, (), {"transcript": transcript}))
-            words = self._read_words(transcript)
+        hearing = self.listener.hear(speech, audio.rate, self._language(language))
+        evidence.insert(0, hearing.evidence())
+        if hearing.words:
+            words = self._read_words(hearing.words)
             if words is not None:
                 parts.append(words)
-        return self._combine(parts, tuple(evidence), audio, asr_name)
+        return self._combine(parts, tuple(evidence), audio, hearing)
 
     def _acoustic(self, features: ProsodyFeatures, speech: np.ndarray, rate: int) -> Reading:
         """The model's reading when it loads and copes, the prosody reading otherwise."""
@@ -90,12 +96,11 @@ class VoiceEngine:
                 return reading
         return read_prosody(features)
 
-    def _transcribe(self, speech: np.ndarray, rate: int) -> tuple[str, str]:
-        """(transcript, recogniser name), or ("", "") without a usable recogniser."""
-        if self.transcriber is None:
-            return "", ""
-        heard = self.transcriber.use(lambda model: (model.transcribe(speech, rate), model.name))
-        return heard or ("", "")
+    def _language(self, language: str | None) -> str | None:
+        """The person's language, else a fixed reply language, else unknown."""
+        if language:
+            return language
+        return self.settings.language if self.settings.language in ("en", "zh") else None
 
     def _read_words(self, transcript: str) -> Reading | None:
         if self.text_engine is None:
@@ -109,11 +114,11 @@ class VoiceEngine:
             return None
 
     def _combine(
-        self, parts: list[Reading], evidence: tuple[Evidence, ...], audio: Audio, asr: str
+        self, parts: list[Reading], evidence: tuple[Evidence, ...], audio: Audio, heard: Hearing
     ) -> Reading:
         weights = {"voice": self.settings.weight_voice, "text": self.settings.weight_text}
         fused = fuse(parts, weights) if len(parts) > 1 else parts[0]
-        engine = "+".join(name for name in (parts[0].engine, asr) if name)
+        engine = "+".join(name for name in (parts[0].engine, heard.recogniser) if name)
         note = _truncation_note(audio)
         if not fused.has_signal:
             note = "; ".join(n for n in (parts[0].note, note) if n)
@@ -123,16 +128,36 @@ class VoiceEngine:
 
 
 def build_voice_engine(
-    settings: Settings | None = None, text_engine: TranscriptReader | None = None
+    settings: Settings | None = None,
+    text_engine: TranscriptReader | None = None,
+    speech_to_text_weights: Weights = WHISPER_TINY_EN,
 ) -> VoiceEngine:
     """The voice engine the settings ask for; the text engine reads transcripts (built
-    here when a speech-to-text model is configured and none is given)."""
+    here when there is a speech-to-text model and none is given)."""
     settings = settings or get_settings()
-    if settings.asr_model and text_engine is None:
+    listener = Listener(_recognisers(settings, speech_to_text_weights))
+    if listener.recognisers and text_engine is None:
         from moodtune.emotion_engines.text import build_text_engine
 
         text_engine = build_text_engine(settings)
-    return VoiceEngine(settings, text_engine)
+    return VoiceEngine(settings, text_engine, listener)
+
+
+def _recognisers(settings: Settings, weights: Weights) -> list[Recogniser]:
+    """A configured model first (any language), then the bundled English Whisper."""
+    found = []
+    if settings.asr_model:
+        model = LazyModel("speech-to-text", settings.asr_model, Transcriber, "the next one")
+        found.append(Recogniser(model))
+    if settings.bundled_models:
+        bundled = LazyModel(
+            "speech-to-text",
+            weights.name,
+            lambda _: load_shared(WhisperTranscriber, weights.locate().parent),
+            "the tone alone",
+        )
+        found.append(Recogniser(bundled, WhisperTranscriber.languages))
+    return found
 
 
 def _speech(audio: Audio, activity: Activity) -> np.ndarray:

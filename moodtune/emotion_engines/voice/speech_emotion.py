@@ -19,9 +19,10 @@ import numpy as np
 
 from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines import label_maps
+from moodtune.emotion_engines.engine import single_threaded_torch
+from moodtune.emotion_engines.lazy import model_label
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.voice.decode import resample
-from moodtune.emotion_engines.voice.lazy import model_label
 
 WINDOW_SECONDS = 20.0
 MIN_LABEL_COVERAGE = 0.5
@@ -42,6 +43,7 @@ class SpeechEmotionModel:
         import torch  # heavy: imported only when a model is configured
         from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
 
+        single_threaded_torch()
         self._torch = torch
         self.extractor = AutoFeatureExtractor.from_pretrained(model_id)
         self.model = AutoModelForAudioClassification.from_pretrained(model_id).eval()

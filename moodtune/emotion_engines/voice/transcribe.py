@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from moodtune.emotion_engines.voice.lazy import model_label
+from moodtune.emotion_engines.engine import single_threaded_torch
+from moodtune.emotion_engines.lazy import model_label
 
 CHUNK_SECONDS = 30
 
@@ -18,6 +19,7 @@ class Transcriber:
     def __init__(self, model_id: str) -> None:
         from transformers import pipeline  # heavy: imported only when a model is configured
 
+        single_threaded_torch()
         self._pipeline = pipeline("automatic-speech-recognition", model=model_id, device="cpu")
         self.name = f"asr:{model_label(model_id)}"
 
