@@ -143,7 +143,7 @@ class Settings(BaseSettings):
 
     # Discord (moodtune/bot/discord/; the token is MOODTUNE_DISCORD_TOKEN above).
     discord_api_url: str = "https://discord.com/api/v10"  # or a Discord-compatible relay
-    discord_proxy: str | None = None  # e.g. http://proxy:3128; HTTPS_PROXY otherwise
+    discord_proxy: SecretStr | None = None  # http://[user:password@]host:port; else HTTPS_PROXY
     discord_max_file_bytes: int = 10 * 1024 * 1024  # attachments refused above, unfetched
     discord_message_content: bool = False  # ask for the privileged message-content intent
 

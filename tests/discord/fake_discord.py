@@ -61,8 +61,10 @@ class FakeDiscord(DiscordRest):
         token: str = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gfake0.fake-discord-token_abcdefghijklmnopqrs",
         message_content: bool = True,
         heartbeat_interval_ms: int = 41_250,
+        host: str = "127.0.0.1",
     ) -> None:
         self.token = token
+        self.host = host
         self.interaction_window = INTERACTION_WINDOW
         self.ids = Snowflakes()
         self.application_id = self.ids()
@@ -77,7 +79,6 @@ class FakeDiscord(DiscordRest):
         self.files: dict[str, bytes] = {}  # attachment id → bytes on the CDN
         self.chunked: set[str] = set()  # attachment ids the CDN sends without a length
         self.downloads: list[str] = []  # attachment ids fetched from the CDN
-        self.peer_ports: set[int] = set()  # the client ports every request came from
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.interactions: dict[str, InteractionState] = {}
@@ -99,7 +100,7 @@ class FakeDiscord(DiscordRest):
     # The server.
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[self._peer])
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway-resume", self.gateway.handle)
         app.router.add_get("/attachments/{channel}/{attachment}/{filename}", self._cdn)
@@ -109,15 +110,7 @@ class FakeDiscord(DiscordRest):
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
-        self.gateway.resume_url = f"ws://127.0.0.1:{self.port}/gateway-resume"
-
-    @web.middleware
-    async def _peer(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Note the port each request came from (to tell a proxy's connections apart)."""
-        peer = request.transport.get_extra_info("peername") if request.transport else None
-        if peer:
-            self.peer_ports.add(peer[1])
-        return await handler(request)
+        self.gateway.resume_url = f"ws://{self.address}/gateway-resume"
 
     async def stop(self) -> None:
         await self.gateway.stop()
@@ -125,12 +118,22 @@ class FakeDiscord(DiscordRest):
             await self._runner.cleanup()
 
     @property
+    def address(self) -> str:
+        """host:port in the URLs the fake hands out (`host` may be a name only a proxy
+        knows, so that nothing reaches the fake but through it)."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def cdn_url(self) -> str:
+        return f"http://{self.address}/attachments"
+
+    @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{API}"
+        return f"http://{self.address}{API}"
 
     @property
     def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return f"ws://{self.address}/gateway"
 
     # People, servers, channels.
 
@@ -384,7 +387,7 @@ class FakeDiscord(DiscordRest):
         self.files[attachment_id] = upload.data
         if upload.chunked:
             self.chunked.add(attachment_id)
-        url = f"http://127.0.0.1:{self.port}/attachments/{channel_id}/{attachment_id}/{upload.filename}"
+        url = f"{self.cdn_url}/{channel_id}/{attachment_id}/{upload.filename}"
         size = len(upload.data) if upload.told_size is None else upload.told_size
         return attachment(
             attachment_id, upload.filename, size, url, upload.content_type,

@@ -63,6 +63,10 @@ class DiscordRest:
     def gateway_url(self) -> str:
         raise NotImplementedError
 
+    @property
+    def cdn_url(self) -> str:
+        raise NotImplementedError
+
     def _interaction_by_token(self, token: str) -> InteractionState | None:
         return self._by_token.get(token)
 
@@ -81,7 +85,7 @@ class DiscordRest:
             attachment_id = self.ids()
             self.files[attachment_id] = data
             name = filenames.get(part, f"file{index}")
-            url = f"http://127.0.0.1:{self.port}/attachments/{channel_id}/{attachment_id}/{name}"
+            url = f"{self.cdn_url}/{channel_id}/{attachment_id}/{name}"
             attachments.append(attachment(attachment_id, name, len(data), url, None))
         channel = self.channels.get(channel_id, {})
         stored = message(

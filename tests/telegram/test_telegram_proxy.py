@@ -19,7 +19,7 @@ from forward_proxy import ForwardProxy
 from media_samples import astronaut_jpeg
 from telegram_harness import MOODTUNE, command_env, start_harness, stop_harness
 
-from moodtune.bot.telegram.proxy import Proxy, bypassed, choose_proxy
+from moodtune.bot.proxy import Proxy, bypassed, choose_proxy
 from moodtune.errors import ConfigurationError
 
 HIDDEN = "telegram.test"  # a reserved name that resolves nowhere; the proxy knows it

@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from moodtune.bot.discord.endpoints import proxy_for, use_api, use_gateway_of
+from moodtune.bot.discord.endpoints import discord_proxy, use_api, use_gateway_of
 from moodtune.bot.discord.interactions import Answering
 from moodtune.bot.discord.media import AttachmentFetcher
 from moodtune.bot.discord.outbound import DiscordOutbound
@@ -49,7 +49,8 @@ class DiscordBot(discord.Client):
     def __init__(
         self, settings: Settings, handlers: Handlers | None = None, **options: Any
     ) -> None:
-        proxy = proxy_for(settings.discord_api_url, settings.discord_proxy)
+        chosen = discord_proxy(settings)
+        proxy = chosen.url if chosen else None
         defaults: dict[str, Any] = {
             "max_messages": None,  # no message cache: the bot reacts, it does not look back
             "chunk_guilds_at_startup": False,

@@ -17,6 +17,7 @@ from typing import Any
 import discord
 
 from moodtune.bot.discord.client import DiscordBot
+from moodtune.bot.discord.endpoints import discord_proxy
 from moodtune.bot.redaction import redact_tokens
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
@@ -28,10 +29,14 @@ DRAIN_SECONDS = 30.0  # at a stop, how long messages being answered may take to 
 
 
 def discord_token(settings: Settings) -> str:
+    """The token (and the proxy's password, if any), cut out of every log line from now on."""
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not token:
         raise ConfigurationError("set MOODTUNE_DISCORD_TOKEN to your bot's token")
-    redact_tokens(token)
+    proxy = discord_proxy(settings)
+    redact_tokens(token, *([proxy.password] if proxy and proxy.password else []))
+    if proxy is not None:
+        log.info("reaching Discord through the proxy %s (%s)", proxy.shown, proxy.source)
     return token
 
 

@@ -10,17 +10,21 @@ first connection but falls back to that same constant after an invalidated sessi
 the connector asks the API itself, once logged in, and sets the constant: every path then
 leads to the configured API's gateway. Both attributes are process-wide (one Discord API
 per process) and pinned by tests/discord/test_discord_contract.py.
+
+The proxy is chosen once, at start, like every connector's (moodtune/bot/proxy.py), and
+handed to discord.py (`proxy=`) and to the connector's own attachment downloads.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
-from urllib.request import getproxies_environment, proxy_bypass_environment
 
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
+
+from moodtune.bot.proxy import Proxy, choose_proxy
+from moodtune.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +48,9 @@ async def use_gateway_of(client: discord.Client) -> yarl.URL:
     return gateway
 
 
-def proxy_for(api_url: str, configured: str | None) -> str | None:
-    """The proxy to reach Discord through: MOODTUNE_DISCORD_PROXY, else HTTPS_PROXY (or
-    https_proxy) unless NO_PROXY exempts the API's host. Discord speaks HTTPS, so an
-    http:// proxy tunnels it with CONNECT."""
-    if configured:
-        return configured
-    host = urlsplit(api_url).hostname or ""
-    if proxy_bypass_environment(host):
-        return None
-    return getproxies_environment().get("https")
+def discord_proxy(settings: Settings) -> Proxy | None:
+    """The proxy to Discord (REST, gateway, attachments): MOODTUNE_DISCORD_PROXY, else the
+    environment's for the API's scheme (HTTPS_PROXY for Discord's), unless NO_PROXY exempts
+    it. ConfigurationError for one that cannot be used."""
+    configured = settings.discord_proxy.get_secret_value() if settings.discord_proxy else None
+    return choose_proxy(settings.discord_api_url, configured, "MOODTUNE_DISCORD_PROXY")

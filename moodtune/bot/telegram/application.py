@@ -22,11 +22,11 @@ from telegram import BotCommand
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 
+from moodtune.bot.proxy import Proxy, choose_proxy, without_credentials
 from moodtune.bot.redaction import redact_tokens
 from moodtune.bot.telegram.delivery import deliver
 from moodtune.bot.telegram.handlers import TelegramBot
 from moodtune.bot.telegram.http import AiohttpRequest
-from moodtune.bot.telegram.proxy import Proxy, choose_proxy, without_credentials
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
 from moodtune.handlers.commands import command_menu

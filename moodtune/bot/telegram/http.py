@@ -20,7 +20,7 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from moodtune.bot.telegram.proxy import Proxy
+from moodtune.bot.proxy import Proxy
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 5.0  # seconds, as PTB's own transport

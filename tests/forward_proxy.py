@@ -1,7 +1,7 @@
-"""A small HTTP proxy on 127.0.0.1, as people who reach Telegram only through one run it:
-CONNECT tunnels (how HTTPS goes through a proxy) and plain requests in absolute form (how
-HTTP does), optionally behind Basic proxy authentication, optionally spoken to over TLS
-(an https:// proxy).
+"""A small HTTP proxy on 127.0.0.1, as people who reach Telegram or Discord only through one
+run it: CONNECT tunnels (how HTTPS goes through a proxy) and plain requests in absolute
+form (how HTTP does, a ws:// WebSocket's upgrade included), optionally behind Basic proxy
+authentication, optionally spoken to over TLS (an https:// proxy).
 
 It remembers every request line it was asked for, and it alone knows the `hosts` it is
 given (say telegram.test → 127.0.0.1): a client that names such a host can reach it only
@@ -79,7 +79,9 @@ class ForwardProxy:
                 upstream = await self._connect(writer, url.hostname or "", url.port or 80)
                 path = url.path + (f"?{url.query}" if url.query else "")
                 kept = "".join(f"{k}:{v}\r\n" for k, v in headers if k.lower() not in HOP_BY_HOP)
-                head = f"{method} {path} {version}\r\n{kept}Connection: close\r\n\r\n"
+                upgrade = any(k.lower() == "upgrade" for k, _ in headers)  # a ws:// WebSocket
+                connection = "Upgrade" if upgrade else "close"
+                head = f"{method} {path} {version}\r\n{kept}Connection: {connection}\r\n\r\n"
                 upstream[1].write(head.encode("latin-1"))
             await asyncio.gather(_copy(reader, upstream[1]), _copy(upstream[0], writer))
         except (asyncio.IncompleteReadError, ConnectionError, _Refused):

@@ -1,6 +1,7 @@
-"""Which proxy the bot reaches Telegram through: MOODTUNE_TELEGRAM_PROXY, else the one the
-environment names for the Bot API URL's scheme (https_proxy / HTTPS_PROXY, http_proxy /
-HTTP_PROXY), unless no_proxy / NO_PROXY exempts its host. Chosen once, at start.
+"""Which proxy a connector reaches its platform through: its setting (MOODTUNE_TELEGRAM_PROXY,
+MOODTUNE_DISCORD_PROXY), else the one the environment names for the API URL's scheme
+(https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY), unless no_proxy / NO_PROXY exempts
+its host. Chosen once, at start.
 
 Not aiohttp's own `trust_env`: that looks the environment up again, in a thread, for every
 request (and reads ~/.netrc for each), on the path every reply takes.
