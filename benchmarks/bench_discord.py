@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.helper_process import HelperProcess
 from benchmarks.table import Row
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "discord"))
@@ -47,24 +47,13 @@ TARGET_RATE = 300.0
 BURSTS = 3
 
 
-class _DiscordProcess:
+class _DiscordProcess(HelperProcess):
     """The fake Discord in a process of its own, as Discord is: its CPU is not the bot's.
     It runs each burst itself and reports what arrived, and when."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
+        super().__init__(_serve)
         self.token, self.api_url = self.conn.recv()
-
-    async def ask(self, *command: Any) -> Any:
-        self.conn.send(command)
-        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
-
-    def stop(self) -> None:
-        self.conn.send(("stop",))
-        self.process.join(timeout=10)
 
 
 def _serve(conn: Any) -> None:
@@ -134,7 +123,7 @@ async def _burst(fake: Any, people: int, per_person: int) -> dict[str, float]:
     }
 
 
-async def _bot(discord: _DiscordProcess, data_dir: Path, database_url: str | None) -> Any:
+async def _bot(token: str, api_url: str, data_dir: Path, database_url: str | None) -> Any:
     from moodtune.bot.app import App, freeze_startup_objects
     from moodtune.bot.discord.connector import DiscordConnector
     from moodtune.config import Settings
@@ -142,7 +131,7 @@ async def _bot(discord: _DiscordProcess, data_dir: Path, database_url: str | Non
 
     settings = Settings(
         _env_file=None, data_dir=data_dir, database_url=database_url,  # type: ignore[call-arg]
-        discord_token=discord.token, discord_api_url=discord.api_url,
+        discord_token=token, discord_api_url=api_url,
     )  # fmt: skip
     app = await App.open(settings)
     connector = DiscordConnector(settings, Handlers(app), guild_ready_timeout=0.05)
@@ -167,7 +156,7 @@ async def _measure(quick: bool) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="moodtune-bench-discord-") as tmp:
             database_url = os.environ.get(DATABASE_ENV)
-            app, connector = await _bot(discord, Path(tmp), database_url)
+            app, connector = await _bot(discord.token, discord.api_url, Path(tmp), database_url)
             try:
                 await discord.ask("burst", 20, 1)  # warm up: engines, connections, caches
                 people = 50 if quick else PEOPLE
@@ -202,10 +191,10 @@ async def _measure(quick: bool) -> list[Row]:
     return rows
 
 
-def summary(rows: list[Row]) -> list[str]:
+def last_line(rows: list[Row]) -> str:
     """The line the issue asks for, under the table."""
     rate = next((r.value for r in rows if r.case.startswith("events per second, median")), 0)
-    return [f"events per second: {rate:.0f}"]
+    return f"events per second: {rate:.0f}"
 
 
 def run(quick: bool = False) -> list[Row]:
