@@ -31,10 +31,12 @@ GUILD_TEXT, DM = 0, 1
 DEFAULT_MESSAGE, REPLY_MESSAGE, CHAT_INPUT_COMMAND_MESSAGE = 0, 19, 20
 APPLICATION_COMMAND, MESSAGE_COMPONENT = 2, 3
 ACTION_ROW, BUTTON, STRING_SELECT = 1, 2, 3
-OPTION_STRING, OPTION_ATTACHMENT = 3, 11
+OPTION_STRING, OPTION_INTEGER, OPTION_ATTACHMENT = 3, 4, 11
 EPHEMERAL = 1 << 6
 IS_VOICE_MESSAGE = 1 << 13  # message flag
 ALL_PERMISSIONS = str((1 << 51) - 1)
+EVERYONE_PERMISSIONS = "1071698660929"  # Discord's default for @everyone: no Manage Server
+MANAGE_GUILD = 1 << 5
 
 
 class Snowflakes:
@@ -65,16 +67,20 @@ def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
     }
 
 
-def member(person: dict[str, Any], joined_at: str | None = None) -> dict[str, Any]:
+def member(
+    person: dict[str, Any], roles: list[str] | None = None, admin: bool = False
+) -> dict[str, Any]:
+    """A server member; in an interaction, `permissions` is what Discord computed for them
+    there (an admin's include Manage Server)."""
     return {
         "user": person,
         "nick": None,
-        "roles": [],
-        "joined_at": joined_at or timestamp(),
+        "roles": roles or [],
+        "joined_at": timestamp(),
         "deaf": False,
         "mute": False,
         "flags": 0,
-        "permissions": ALL_PERMISSIONS,  # in interactions only; harmless elsewhere
+        "permissions": ALL_PERMISSIONS if admin else EVERYONE_PERMISSIONS,
     }
 
 
@@ -98,27 +104,39 @@ def dm_channel(channel_id: str, recipient: dict[str, Any]) -> dict[str, Any]:
     return {"id": channel_id, "type": DM, "last_message_id": None, "recipients": [recipient]}
 
 
-def guild(
-    guild_id: str, name: str, channels: list[dict[str, Any]], members: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """A GUILD_CREATE payload: the guild, its channels, and the members Discord sends."""
-    everyone = {
-        "id": guild_id,
-        "name": "@everyone",
-        "permissions": "1071698660929",  # Discord's default for @everyone
-        "position": 0,
+def role(role_id: str, name: str, permissions: str, position: int) -> dict[str, Any]:
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": permissions,
+        "position": position,
         "color": 0,
         "hoist": False,
         "managed": False,
         "mentionable": False,
         "flags": 0,
     }
+
+
+def guild(
+    guild_id: str,
+    name: str,
+    channels: list[dict[str, Any]],
+    members: list[dict[str, Any]],
+    admin_role_id: str,
+) -> dict[str, Any]:
+    """A GUILD_CREATE payload: the guild, its channels, its roles (@everyone, and one that
+    may manage the server), and the members Discord sends."""
+    roles = [
+        role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+        role(admin_role_id, "admins", str(MANAGE_GUILD), 1),
+    ]
     return {
         "id": guild_id,
         "name": name,
         "icon": None,
         "owner_id": members[0]["user"]["id"],
-        "roles": [everyone],
+        "roles": roles,
         "emojis": [],
         "stickers": [],
         "features": [],
@@ -243,6 +261,7 @@ def interaction(
     guild_id: str | None = None,
     locale: str = "en-US",
     source: dict[str, Any] | None = None,
+    admin: bool = False,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload: a slash command, or a press on `source`'s component."""
     payload: dict[str, Any] = {
@@ -264,7 +283,7 @@ def interaction(
     if guild_id is not None:
         payload["guild_id"] = guild_id
         payload["guild_locale"] = "en-US"
-        payload["member"] = member(person)
+        payload["member"] = member(person, admin=admin)
     else:
         payload["user"] = person
     if source is not None:

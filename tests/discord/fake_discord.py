@@ -36,6 +36,7 @@ from discord_payloads import (
     BUTTON,
     MESSAGE_COMPONENT,
     OPTION_ATTACHMENT,
+    OPTION_INTEGER,
     OPTION_STRING,
     STRING_SELECT,
     Snowflakes,
@@ -71,6 +72,7 @@ class FakeDiscord(DiscordRest):
         self.bot = user(self.application_id, "moodtune", bot=True)
         self.users: dict[str, dict[str, Any]] = {}
         self.locales: dict[str, str] = {}
+        self.admins: set[str] = set()
         self.guilds: dict[str, Guild] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.dm_of: dict[str, str] = {}  # user id → their DM channel with the bot
@@ -137,8 +139,11 @@ class FakeDiscord(DiscordRest):
 
     # People, servers, channels.
 
-    def add_user(self, name: str, locale: str = "en-US") -> str:
+    def add_user(self, name: str, locale: str = "en-US", admin: bool = False) -> str:
+        """A person; `admin`: in every server, they may manage it (an "admins" role)."""
         user_id = self.ids()
+        if admin:
+            self.admins.add(user_id)
         self.users[user_id] = user(user_id, name)
         self.locales[user_id] = locale
         return user_id
@@ -148,7 +153,7 @@ class FakeDiscord(DiscordRest):
         goes out when the bot is already connected: it has just joined)."""
         guild_id, channel_id = self.ids(), self.ids()
         self.channels[channel_id] = text_channel(channel_id, guild_id, "general")
-        server = Guild(guild_id, name, channel_id, list(member_ids))
+        server = Guild(guild_id, name, channel_id, list(member_ids), self.ids())
         self.guilds[guild_id] = server
         if self.gateway.session is not None:
             self.gateway.dispatch("GUILD_CREATE", self._guild_payload(server), "guilds")
@@ -216,7 +221,7 @@ class FakeDiscord(DiscordRest):
             person,
             content,
             guild_id=guild.id if guild else None,
-            author_member=member(person) if guild else None,
+            author_member=self._member(guild, user_id) if guild else None,
             mentions=mentions,
             attachments=attachments,
             flags=(1 << 13) if voice else 0,
@@ -235,7 +240,7 @@ class FakeDiscord(DiscordRest):
         self,
         user_id: str,
         name: str,
-        options: dict[str, str | Upload] | None = None,
+        options: dict[str, str | int | Upload] | None = None,
         *,
         guild: Guild | None = None,
         interaction_id: str | None = None,
@@ -256,8 +261,9 @@ class FakeDiscord(DiscordRest):
                 resolved[uploaded["id"]] = uploaded
                 values.append({"name": option_name, "type": kind, "value": uploaded["id"]})
             else:
-                assert kind == OPTION_STRING and isinstance(value, str), option_name
-                values.append({"name": option_name, "type": kind, "value": value})
+                assert kind in (OPTION_STRING, OPTION_INTEGER), f"{option_name}: type {kind}"
+                typed = int(value) if kind == OPTION_INTEGER else value  # type: ignore[arg-type]
+                values.append({"name": option_name, "type": kind, "value": typed})
         missing = {n for n, o in declared.items() if o.get("required")} - set(options or {})
         assert not missing, f"Discord's client would not send /{name} without {missing}"
         data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1, "options": values}
@@ -372,9 +378,14 @@ class FakeDiscord(DiscordRest):
         return payload
 
     def _guild_payload(self, server: Guild) -> dict[str, Any]:
-        members = [member(self.bot)] + [member(self.users[u]) for u in server.member_ids]
+        members = [member(self.bot)] + [self._member(server, u) for u in server.member_ids]
         channels = [{k: v for k, v in self.channels[server.channel_id].items() if k != "guild_id"}]
-        return guild(server.id, server.name, channels, members)
+        return guild(server.id, server.name, channels, members, server.admin_role_id)
+
+    def _member(self, server: Guild, user_id: str) -> dict[str, Any]:
+        admin = user_id in self.admins
+        roles = [server.admin_role_id] if admin else []
+        return member(self.users[user_id], roles, admin)
 
     def _guild_payloads(self) -> list[dict[str, Any]]:
         return [self._guild_payload(server) for server in self.guilds.values()]
@@ -442,6 +453,7 @@ class FakeDiscord(DiscordRest):
             guild_id=server.id if server else None,
             locale=self.locales[user_id],
             source=source,
+            admin=user_id in self.admins,
         )
         self.interactions[interaction_id] = InteractionState(payload, time.perf_counter())
         self._by_token[payload["token"]] = self.interactions[interaction_id]

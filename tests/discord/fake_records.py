@@ -103,6 +103,7 @@ class Guild:
     name: str
     channel_id: str
     member_ids: list[str]
+    admin_role_id: str  # the role that may manage the server
 
 
 @dataclass

@@ -12,7 +12,7 @@ from fake_discord import Upload
 from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import func, select
 
-from moodtune.storage.models import MODES, MoodReading, Person
+from moodtune.storage.models import MODES, Feedback, MoodReading, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -20,7 +20,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 async def test_the_synced_commands_and_their_chinese_descriptions(bot: Harness) -> None:
     synced = {c["name"]: c for c in bot.fake.commands[None]}
-    assert set(synced) == {"feel", "mood", "mode", "export", "forget", "privacy", "help"}
+    assert set(synced) == {
+        "feel", "mood", "mode", "export", "forget", "privacy", "help", "playlist", "checkin",
+    }  # fmt: skip
     feel = synced["feel"]
     assert [(o["name"], o["type"], o.get("required", False)) for o in feel["options"]] == [
         ("text", 3, True), ("photo", 11, False), ("voice", 11, False),
@@ -79,10 +81,9 @@ async def test_mood_before_and_after_a_feeling_with_its_chart(bot: Harness) -> N
     fake = bot.fake
     dai = fake.add_user("dai")
     empty = await fake.answer_to(fake.push_command(dai, "mood"))
-    assert empty.ephemeral and not empty.message["attachments"]
+    assert not empty.message["attachments"]
     await bot.ask(dai, "I feel wonderful and full of joy")
     chart = await fake.answer_to(fake.push_command(dai, "mood"), timeout=60)
-    assert chart.ephemeral
     (png,) = chart.files.values()
     assert png.startswith(PNG) and len(png) > 5000
     assert chart.embeds[0]["image"]["url"] == "attachment://mood.png"
@@ -161,3 +162,47 @@ async def test_an_interaction_delivered_twice_is_answered_once(bot: Harness) -> 
     state = fake.interactions[pressed]
     assert not state.refused  # no second answer was even tried
     assert len([s for s in fake.sent if s.interaction_id == pressed]) == 1
+
+
+async def test_playlist_for_the_room_and_any_member_votes_in_its_menus(bot: Harness) -> None:
+    fake, server = bot.fake, bot.server
+    pam, quin = fake.add_user("pam"), fake.add_user("quin")
+    server.member_ids += [pam, quin]
+    await bot.ask(pam, "I feel happy and excited", guild=server, mention=True)
+    await bot.ask(quin, "I feel calm and peaceful", guild=server, mention=True)
+    pressed = fake.push_command(pam, "playlist", {"size": 12}, guild=server)
+    playlist = await fake.answer_to(pressed, timeout=60)
+    assert not playlist.ephemeral and "A playlist for the room" in playlist.text
+    menus = [c for c in playlist.components if c["type"] == 3]  # 12 tracks: 👍 and 👎 menus
+    assert [m["placeholder"] for m in menus] == ["👍 …", "👎 …"]
+    assert all(len(m["options"]) == 12 for m in menus)
+    first = menus[0]["options"][0]
+    vote = fake.push_press(quin, playlist.message["id"], menus[0]["custom_id"],
+                           values=[first["value"]])  # fmt: skip
+    await fake.wait_for(lambda: fake.interactions[vote].answered)
+    async with bot.app.sessions() as session:
+        stored = await session.scalar(
+            select(func.count()).select_from(Feedback)
+            .join(Person, Person.id == Feedback.person_id)
+            .where(Person.platform_user_id == quin)
+        )  # fmt: skip
+    assert stored == 1
+    notice = await fake.answer_to(vote)  # the room's menus stay as they are: a line for quin
+    assert notice.ephemeral and notice.text.startswith("Noted 👍")
+    private = await fake.answer_to(fake.push_command(pam, "playlist"))
+    assert "Add me to a group" in private.text
+
+
+async def test_checkin_in_a_dm_and_in_a_server_by_an_admin_only(bot: Harness) -> None:
+    fake, server = bot.fake, bot.server
+    rae = fake.add_user("rae")
+    mine = await fake.answer_to(fake.push_command(rae, "checkin", {"when": "21:00 Shanghai"}))
+    assert "every day at 21:00 (Asia/Shanghai)" in mine.text
+    sam, tia = fake.add_user("sam"), fake.add_user("tia", admin=True)
+    server.member_ids += [sam, tia]
+    refused = fake.push_command(sam, "checkin", {"when": "09:00 Berlin"}, guild=server)
+    assert "only an admin" in (await fake.answer_to(refused)).text
+    allowed = fake.push_command(tia, "checkin", {"when": "09:00 Berlin"}, guild=server)
+    assert "ask this room" in (await fake.answer_to(allowed)).text
+    shown = await bot.ask(tia, "/checkin", guild=server, mention=True)  # typed, by mention
+    assert "09:00" in shown.text

@@ -13,7 +13,7 @@ from fake_discord import Sent, Upload
 from media_samples import astronaut_jpeg, spoken_note
 from sqlalchemy import select
 
-from moodtune.bot.discord.render import MENU
+from moodtune.bot.discord.components import GROUPS as MENU
 from moodtune.handlers.actions import Correct, ShowGroups, Vote
 from moodtune.handlers.buttons import decode
 from moodtune.storage.models import Feedback, MoodReading, Person

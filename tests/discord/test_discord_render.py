@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from discord_limits import check_message
 
-from moodtune.bot.discord.render import MENU, fit_rows, language_of, render_reply, view_of
+from moodtune.bot.discord.components import GROUPS, VOTES, Menu, language_of, layout, view_of
+from moodtune.bot.discord.render import render_reply
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.reading import Reading
-from moodtune.handlers.buttons import decode, keyboard_for, with_vote
+from moodtune.handlers.buttons import decode, keyboard_for, room_keyboard, with_vote
 from moodtune.handlers.replies import Button, OfferedTrack, Reply
 from moodtune.recommender.tracks import TrackInfo
 
@@ -44,17 +45,39 @@ def test_the_buttons_of_any_number_of_tracks_fit_in_discords_rows(tracks: int) -
     rows = body["components"]
     assert isinstance(rows, list) and len(rows) <= 5
     select = rows[-1]["components"][0]
-    assert select["type"] == 3 and select["custom_id"].startswith(MENU)
+    assert select["type"] == 3 and select["custom_id"].startswith(GROUPS)
 
 
 def test_five_tracks_give_a_row_of_thumbs_up_above_a_row_of_thumbs_down() -> None:
     keyboard = reply_with(5).buttons
-    fitted = fit_rows(keyboard)
-    assert [b.label for b in fitted[0]] == [f"👍 {n}" for n in range(1, 6)]
-    assert [b.label for b in fitted[1]] == [f"👎 {n}" for n in range(1, 6)]
-    assert fit_rows(fitted) == fitted  # read back from Discord, it stays as it is
-    marked = with_vote(fitted, 1002, 1)  # the core marks a vote on the read-back rows
+    laid = layout(keyboard)
+    assert [b.label for b in laid[0]] == [f"👍 {n}" for n in range(1, 6)]  # type: ignore[union-attr]
+    assert [b.label for b in laid[1]] == [f"👎 {n}" for n in range(1, 6)]  # type: ignore[union-attr]
+    assert isinstance(laid[2], Menu) and laid[2].custom_id.startswith(GROUPS)
+    read_back = (*laid[:2], (Button(laid[2].placeholder, laid[2].custom_id[len(GROUPS) :]),))
+    assert layout(read_back) == laid  # as Discord gives it back, it stays as it is
+    marked = with_vote(read_back, 1002, 1)  # the core marks a vote on the read-back rows
     assert marked[0][1].label == "👍 2 ✓"
+
+
+def test_a_playlist_of_20_tracks_gets_a_thumbs_up_menu_and_a_thumbs_down_menu() -> None:
+    playlist = Reply("for the room", tuple(track(n) for n in range(1, 21)))
+    keyboard = room_keyboard(playlist)
+    laid = layout(keyboard)
+    assert len(laid) == 2 and all(isinstance(row, Menu) for row in laid)
+    ups, downs = laid  # type: ignore[misc]
+    assert [b.label for b in ups.options] == [f"👍 {n}" for n in range(1, 21)]
+    assert downs.placeholder == "👎 …" and ups.custom_id == VOTES + ups.options[0].data
+    body = payload(Reply(playlist.text, playlist.tracks, buttons=keyboard))
+    check_message(body, {})
+    embeds = body["embeds"]
+    assert isinstance(embeds, list) and len(embeds) == 2  # the tracks as lines: 20 > 9 cards
+    lines = embeds[1]["description"].splitlines()
+    assert len(lines) == 20 and lines[0].startswith("1. [Song 1](https://example.org/t)")
+    # Read back as the options they offer, a vote marked, drawn again: the same menus.
+    read_back = (ups.options, downs.options)
+    again = layout(with_vote(read_back, 1003, -1))
+    assert [b.label for b in again[1].options][2] == "👎 3 ✓"  # type: ignore[union-attr]
 
 
 def test_the_groups_menu_follows_the_language_of_not_how_i_feel() -> None:

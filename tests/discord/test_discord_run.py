@@ -92,7 +92,7 @@ async def test_discord_sync_registers_the_commands_globally_or_in_one_server(
     server = fake.add_guild("the server", [])
     result = await asyncio.to_thread(run, "discord", "sync")
     assert result.exit_code == 0, result.output
-    assert "synced 7 commands globally" in result.output and "/feel" in result.output
+    assert "synced 9 commands globally" in result.output and "/feel" in result.output
     result = await asyncio.to_thread(run, "discord", "sync", "--guild", server.id)
     assert result.exit_code == 0, result.output
     assert f"in server {server.id}" in result.output

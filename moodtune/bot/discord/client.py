@@ -15,11 +15,12 @@ from typing import Any
 
 import discord
 
+from moodtune.bot.discord.components import CoreButton, CoreMenu, carries
 from moodtune.bot.discord.endpoints import discord_proxy, use_api, use_gateway_of
 from moodtune.bot.discord.interactions import Answering
 from moodtune.bot.discord.media import AttachmentFetcher
 from moodtune.bot.discord.outbound import DiscordOutbound
-from moodtune.bot.discord.render import CoreButton, GroupSelect, carries, render_reply
+from moodtune.bot.discord.render import render_reply
 from moodtune.bot.discord.slash_commands import CommandTexts, build_tree
 from moodtune.bot.discord.translate import media_of, sender_of, translate_message
 from moodtune.config import Settings
@@ -93,7 +94,7 @@ class DiscordBot(discord.Client):
 
     async def setup_hook(self) -> None:
         await use_gateway_of(self)
-        self.add_dynamic_items(CoreButton, GroupSelect)
+        self.add_dynamic_items(CoreButton, CoreMenu)
         await self.tree.set_translator(CommandTexts())
 
     async def close(self) -> None:

@@ -16,14 +16,8 @@ from typing import TypeVar
 
 import discord
 
-from moodtune.bot.discord.render import (
-    Rendered,
-    cut,
-    keyboard_of,
-    plain,
-    render_reply,
-    view_of,
-)
+from moodtune.bot.discord.components import cut, keyboard_of, view_of
+from moodtune.bot.discord.render import Rendered, plain, render_reply
 from moodtune.bot.discord.translate import chat_of, sender_of
 from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.incoming import Message, Press

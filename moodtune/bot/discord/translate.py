@@ -52,6 +52,18 @@ def media_of(attachment: discord.Attachment, fetcher: AttachmentFetcher) -> Medi
     )
 
 
+def administers(who: discord.Interaction | discord.Message) -> bool:
+    """Whether the person may manage the server the event came from (what the core asks
+    of a group's admin, e.g. to set the room's check-in); False in a DM. An interaction
+    carries the person's permissions there; a message's author carries their roles."""
+    if isinstance(who, discord.Interaction):
+        permissions = who.permissions if who.guild_id is not None else None
+    else:
+        author = who.author
+        permissions = author.guild_permissions if isinstance(author, discord.Member) else None
+    return bool(permissions and (permissions.manage_guild or permissions.administrator))
+
+
 def mention_pattern(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{bot_id}>")
 
@@ -88,4 +100,5 @@ def translate_message(
         media=media,
         addressed=addressed(message, bot),
         command=parse_command(text) if text.startswith("/") else None,
+        is_admin=administers(message),
     )
