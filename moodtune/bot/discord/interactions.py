@@ -18,7 +18,7 @@ import discord
 
 from moodtune.bot.discord.components import cut, keyboard_of, view_of
 from moodtune.bot.discord.render import Rendered, plain, render_reply
-from moodtune.bot.discord.translate import chat_of, sender_of
+from moodtune.bot.discord.translate import chat_of_interaction, sender_of
 from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.incoming import Message, Press
 from moodtune.handlers.replies import PressOutcome
@@ -101,7 +101,7 @@ class Answering:
         press = Press(
             event_id=str(interaction.id),
             sender=sender_of(interaction.user, interaction.locale),
-            chat=chat_of(interaction.channel, interaction.user),
+            chat=chat_of_interaction(interaction),
             data=data,
             buttons=keyboard_of(interaction.message),
         )

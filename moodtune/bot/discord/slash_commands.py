@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from moodtune.bot.discord.media import AttachmentFetcher
-from moodtune.bot.discord.translate import administers, chat_of, media_of, sender_of
+from moodtune.bot.discord.translate import administers, chat_of_interaction, media_of, sender_of
 from moodtune.handlers.commands import DESCRIPTIONS
 from moodtune.handlers.incoming import Message
 from moodtune.recommender.groups import STRATEGIES
@@ -78,7 +78,7 @@ def build_tree(
         return Message(
             event_id=f"{interaction.id}{suffix}",
             sender=sender_of(interaction.user, interaction.locale),
-            chat=chat_of(interaction.channel, interaction.user),
+            chat=chat_of_interaction(interaction),
             **fields,  # type: ignore[arg-type]
         )
 

@@ -24,13 +24,19 @@ def sender_of(user: discord.User | discord.Member, locale: discord.Locale | None
     return Sender(PLATFORM, str(user.id), user.display_name, locale.value if locale else None)
 
 
-def chat_of(channel: object, person: discord.abc.User) -> Chat:
-    """A DM is the person's private chat; anything in a server is a group chat."""
-    guild = getattr(channel, "guild", None)
+def chat_of(
+    guild: discord.Guild | None, channel: object, channel_id: int | None, person: discord.abc.User
+) -> Chat:
+    """A DM is the person's private chat; anything in a server (a channel, a thread) is a
+    group chat, whether or not discord.py knows the channel itself."""
     if guild is None:
         return Chat(PLATFORM, str(person.id), "private", person.display_name)
-    name = getattr(channel, "name", None)
-    return Chat(PLATFORM, str(getattr(channel, "id", 0)), "group", f"{guild.name} #{name or '?'}")
+    name = getattr(channel, "name", None) or "?"
+    return Chat(PLATFORM, str(channel_id), "group", f"{guild.name} #{name}")
+
+
+def chat_of_interaction(interaction: discord.Interaction) -> Chat:
+    return chat_of(interaction.guild, interaction.channel, interaction.channel_id, interaction.user)
 
 
 def media_of(attachment: discord.Attachment, fetcher: AttachmentFetcher) -> Media:
@@ -88,14 +94,14 @@ def words_of(message: discord.Message, bot: discord.ClientUser) -> str:
 def translate_message(
     message: discord.Message, bot: discord.ClientUser, fetcher: AttachmentFetcher
 ) -> Message:
-    """The neutral message. Only the first attachment is handed on (the connector tells
-    the person when there were more, see client.py)."""
+    """The neutral message, with the first attachment (each further one is read on its own,
+    see client.py)."""
     text = words_of(message, bot)
     media = media_of(message.attachments[0], fetcher) if message.attachments else None
     return Message(
         event_id=str(message.id),
         sender=sender_of(message.author),
-        chat=chat_of(message.channel, message.author),
+        chat=chat_of(message.guild, message.channel, message.channel.id, message.author),
         text=text or None,
         media=media,
         addressed=addressed(message, bot),
