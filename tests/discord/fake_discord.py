@@ -15,9 +15,10 @@ or 500, and close the gateway with the codes Discord uses.
 
 Discord's behaviour that the bot must live with is kept: an interaction must be answered
 within 3 seconds and only once; the first follow-up after a deferred answer fills in the
-"thinking…" message; without the message-content intent a server message that does not
-mention the bot arrives without its content and attachments; what a message may hold is
-checked against Discord's limits (discord_limits.py).
+"thinking…" message; a message sent with an enforced nonce is made once (a second send
+gets the first message back); without the message-content intent a server message that
+does not mention the bot arrives without its content and attachments; what a message may
+hold is checked against Discord's limits (discord_limits.py).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ class FakeDiscord(DiscordRest):
         self._replies: dict[str, list[Sent]] = defaultdict(list)  # message id → replies
         self._answers: dict[str, list[Sent]] = defaultdict(list)  # interaction id → sent
         self._by_token: dict[str, InteractionState] = {}
+        self.nonces: dict[tuple[str, str], tuple[str, float]] = {}
+        self.nonce_hits = 0  # sends answered with the message an earlier one made
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._changed = asyncio.Event()
         granted = {"message_content"} if message_content else set()

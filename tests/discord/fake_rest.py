@@ -23,6 +23,7 @@ API = "/api/v10"
 LOADING = 1 << 7  # message flag: "the application is thinking…"
 INTERACTION_WINDOW = 3.0  # seconds Discord gives for the first answer to an interaction
 FOLLOW_UP_WINDOW = 15 * 60.0  # seconds an interaction token stays valid
+NONCE_WINDOW = 5 * 60.0  # seconds an enforced nonce makes a second send return the first
 CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_DEFERRED_UPDATE, CALLBACK_UPDATE = 4, 5, 6, 7
 Handler = Callable[[web.Request, Body], Awaitable[Any]]
 
@@ -51,6 +52,8 @@ class DiscordRest:
     _replies: dict[str, list[Sent]]
     _answers: dict[str, list[Sent]]
     _by_token: dict[str, InteractionState]
+    nonces: dict[tuple[str, str], tuple[str, float]]  # (channel, nonce) → (message, when)
+    nonce_hits: int
     _failures: dict[str, deque[Failure]]
 
     def dm_channel(self, user_id: str) -> str:
@@ -255,12 +258,21 @@ class DiscordRest:
             return _error(403, 50007, "Cannot send messages to this user")
         payload = body.json or {}
         check_message(payload, body.files)
+        nonce = payload.get("nonce")
+        if nonce is not None and payload.get("enforce_nonce"):
+            earlier = self.nonces.get((channel_id, str(nonce)))
+            if earlier is not None and time.perf_counter() - earlier[1] < NONCE_WINDOW:
+                self.nonce_hits += 1
+                return self.messages[earlier[0]]  # the message made the first time
         reference = (payload.get("message_reference") or {}).get("message_id")
         if reference is not None and str(reference) not in self.messages:
             return _error(400, 50035, "Invalid Form Body: Unknown message")
         reply_to = str(reference) if reference is not None else None
         extra = {"referenced": self.messages[reply_to]} if reply_to else {}
         stored = self._store(channel_id, payload, body.files, body.filenames, **extra)
+        if nonce is not None:
+            stored["nonce"] = nonce
+            self.nonces[(channel_id, str(nonce))] = (stored["id"], time.perf_counter())
         self._record("message", stored, body.files, reply_to=reply_to)
         return stored
 

@@ -348,3 +348,16 @@ async def test_an_authentication_failure_close_stops_the_client(fake: FakeDiscor
         with pytest.raises(discord.ConnectionClosed) as closed:
             await asyncio.wait_for(connecting, 10)
     assert closed.value.code == CLOSE_AUTHENTICATION_FAILED
+
+
+async def test_a_message_sent_twice_with_the_same_nonce_is_made_once(fake: FakeDiscord) -> None:
+    ana = fake.add_user("ana")
+    client = PlainClient()
+    async with running(client, fake):
+        channel = await (await client.fetch_user(int(ana))).create_dm()
+        first = await channel.send("only once", nonce="event-1")
+        again = await channel.send("only once", nonce="event-1")
+        other = await channel.send("another", nonce="event-2")
+    assert again.id == first.id != other.id
+    assert [s.message["content"] for s in fake.sent_in(str(channel.id))] == ["only once", "another"]
+    assert fake.nonce_hits == 1

@@ -17,14 +17,13 @@ import discord
 
 from moodtune.bot.discord.components import CoreButton, CoreMenu, carries
 from moodtune.bot.discord.endpoints import discord_proxy, use_api, use_gateway_of
+from moodtune.bot.discord.intake import Incoming, Intake, send_reply, target_of
 from moodtune.bot.discord.interactions import Answering
 from moodtune.bot.discord.media import AttachmentFetcher
 from moodtune.bot.discord.outbound import DiscordOutbound
-from moodtune.bot.discord.render import render_reply
 from moodtune.bot.discord.slash_commands import CommandTexts, build_tree
-from moodtune.bot.discord.translate import media_of, sender_of, translate_message
+from moodtune.bot.discord.translate import PLATFORM, media_of, sender_of, translate_message
 from moodtune.config import Settings
-from moodtune.handlers.chat_order import ChatOrder
 from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.incoming import Message
 from moodtune.handlers.replies import Reply
@@ -62,16 +61,17 @@ class DiscordBot(discord.Client):
         self.fetcher = AttachmentFetcher(proxy)
         self.outbound = DiscordOutbound(self)
         self.tree = build_tree(self, self._answer_command, self.fetcher)
-        self.order = ChatOrder(CONCURRENT)
         self.taking = True  # False while stopping: new events are left alone
         self._handlers: Handlers | None = None
         self._answering: Answering | None = None
+        self._intake: Intake | None = None
         if handlers is not None:
             self.attach(handlers)
 
     def attach(self, handlers: Handlers) -> None:
         self._handlers = handlers
         self._answering = Answering(handlers)
+        self._intake = Intake(handlers, self.answer, self.fetcher, CONCURRENT)
         handlers.messenger.connect(self.outbound)
 
     @property
@@ -79,6 +79,12 @@ class DiscordBot(discord.Client):
         if self._handlers is None:
             raise RuntimeError("the Discord bot got an event before the core was attached")
         return self._handlers
+
+    @property
+    def intake(self) -> Intake:
+        if self._intake is None:
+            raise RuntimeError("the Discord bot got an event before the core was attached")
+        return self._intake
 
     @property
     def answering(self) -> Answering:
@@ -104,31 +110,40 @@ class DiscordBot(discord.Client):
     # Messages.
 
     async def on_message(self, message: discord.Message) -> None:
-        """Messages wait their turn (in order per channel, CONCURRENT at a time); slash
-        commands and presses do not, since Discord wants them answered within 3 seconds."""
-        if not self.taking or self.user is None or message.author.bot:
+        """Messages are stored as they arrive and wait their turn (in order per channel,
+        CONCURRENT at a time); slash commands and presses do not, since Discord wants them
+        answered within 3 seconds."""
+        bot = self.user
+        if not self.taking or bot is None or message.author.bot:
             return
         if message.type not in READ_TYPES:
             return
-        self.order.submit(message.channel.id, lambda: self._on_message(message))
+        first = translate_message(message, bot, self.fetcher)
+        more = self._more_files(message, first)
+        urls = tuple(a.url for a in message.attachments) or (None,)
+        hidden = self._hidden_from_bot(message, first)
+        self.intake.accept(Incoming(target_of(message), (first, *more), urls, hidden))
 
-    async def _on_message(self, message: discord.Message) -> None:
-        bot = self.user
-        assert bot is not None
+    async def answer(self, incoming: Incoming) -> None:
+        """Answer one stored message (now, or after a restart), and mark it sent."""
+        first, target = incoming.messages[0], incoming.target
         try:
-            incoming = translate_message(message, bot, self.fetcher)
-            if self._hidden_from_bot(message, incoming):
-                hint = self.handlers.say(incoming.sender, "discord_mention_me", name=bot.name)
-                await self._reply(message, Reply(hint, ok=False))
+            if incoming.hidden:
+                name = self.user.name if self.user else "moodtune"
+                hint = self.handlers.say(first.sender, "discord_mention_me", name=name)
+                await send_reply(self, target, Reply(hint, ok=False), first.event_id)
                 return
-            for each in [incoming, *self._more_files(message, incoming)]:
-                reply = await self.handlers.on_message(each)
+            sent = True
+            for message in incoming.messages:
+                reply = await self.handlers.on_message(message)
                 if reply is not None:
-                    await self._reply(message, reply)
+                    sent = await send_reply(self, target, reply, message.event_id) and sent
+            if sent:
+                self.handlers.delivered(PLATFORM, incoming.event_id)
         except Exception:
             log.exception("a Discord message could not be answered")
-            sender = sender_of(message.author)
-            await self._reply(message, Reply(self.handlers.say(sender, "server_error"), ok=False))
+            apology = Reply(self.handlers.say(first.sender, "server_error"), ok=False)
+            await send_reply(self, target, apology, f"{first.event_id}!")
 
     def _hidden_from_bot(self, message: discord.Message, incoming: Message) -> bool:
         """A reply to the bot that does not mention it reaches a bot without the
@@ -153,15 +168,6 @@ class DiscordBot(discord.Client):
             )
             for n, attachment in enumerate(message.attachments[1:], 1)
         ]
-
-    async def _reply(self, message: discord.Message, reply: Reply) -> None:
-        """Answer `message`, quoting it (answers can overtake each other: a photo takes
-        longer than words; in a server the quote says whom it answers)."""
-        reference = message.to_reference(fail_if_not_exists=False)
-        try:
-            await message.channel.send(reference=reference, **render_reply(reply).send_kwargs())
-        except discord.HTTPException as error:
-            log.warning("Discord refused a reply: %s %s", error.status, error.code)
 
     # Interactions.
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 from typing import Any
 
 import discord
 
 from moodtune.bot.discord.client import DiscordBot
 from moodtune.bot.discord.endpoints import discord_proxy
+from moodtune.bot.discord.intake import send_reply
 from moodtune.bot.redaction import redact_tokens
 from moodtune.config import Settings
 from moodtune.errors import ConfigurationError
@@ -73,8 +75,13 @@ class DiscordConnector:
         self._running: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Log in, connect to the gateway, and wait for READY (or a refusal)."""
+        """Log in, answer what the inbox kept, connect to the gateway, and wait for READY
+        (or a refusal)."""
         await log_in(self.bot, self.token)
+        # What was left from before a stop is answered first (over HTTP; new messages from
+        # the gateway queue up behind it, channel by channel).
+        send = partial(send_reply, self.bot)
+        await self.bot.intake.replay(self.bot.settings.inbox_stale_seconds, send)
         self._running = asyncio.create_task(self.bot.connect())
         ready = asyncio.create_task(self.bot.wait_until_ready())
         await asyncio.wait({self._running, ready}, timeout=READY_SECONDS,
@@ -95,9 +102,9 @@ class DiscordConnector:
         """Stop taking events, let the messages being answered finish (a while), close."""
         self.bot.taking = False
         try:
-            await asyncio.wait_for(self.bot.order.drain(), DRAIN_SECONDS)
-        except TimeoutError:
-            await self.bot.order.cancel()
+            await asyncio.wait_for(self.bot.intake.order.drain(), DRAIN_SECONDS)
+        except TimeoutError:  # what is left is in the inbox, answered at the next start
+            await self.bot.intake.order.cancel()
         await self.bot.close()
         if self._running is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
