@@ -16,10 +16,11 @@ from moodtune.emotion import GROUPS
 from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.errors import InputError
-from moodtune.handlers.documents import document_kind
+from moodtune.handlers.documents import fetched_document_kind
 from moodtune.handlers.language import language_for
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
+from moodtune.handlers.notes import note_text
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.mood_state import correction_vector
@@ -84,7 +85,7 @@ class Conversation:
         chat_id: str | None = None,
     ) -> Reply:
         """A file: read as a photo or as sound when it is one, politely refused otherwise."""
-        kind = document_kind(media_type, filename)
+        kind = fetched_document_kind(data, media_type, filename)
         if kind == "photo":
             return await self.on_photo(sender, data, caption, chat_id)
         if kind == "voice":
@@ -139,7 +140,8 @@ class Conversation:
             return Reply(str(error), ok=False)
         reading = analysis.fused
         if not reading.has_signal:
-            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+            said = note_text(reading.note, language) or say("no_signal", language)
+            return Reply(said, reading=reading, ok=False)
         person = await self._person(sender)
         return await self._recommend(person, reading, language, chat_id)
 

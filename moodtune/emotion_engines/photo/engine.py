@@ -6,7 +6,7 @@ import numpy as np
 
 from moodtune.config import Settings, get_settings
 from moodtune.emotion_engines.engine import run_blocking
-from moodtune.emotion_engines.photo.combine import face_part, photo_reading
+from moodtune.emotion_engines.photo.combine import FIRST_FRAME, face_part, photo_reading
 from moodtune.emotion_engines.photo.decoding import decode_photo
 from moodtune.emotion_engines.photo.expression import ExpressionReader, SmileReader
 from moodtune.emotion_engines.photo.expression_model import ModelExpressionReader
@@ -54,7 +54,7 @@ class PhotoEngine:
             face_part(_upscaled(face, photo.scale, photo.original_size), face.area / total_area, e)
             for face, e in zip(found, expressions, strict=True)
         ]
-        remark = "the first frame of an animated picture" if photo.animated else ""
+        remark = FIRST_FRAME if photo.animated else ""
         engine = f"{self.detector.name}+{self.expression.name}"
         return photo_reading(faces, scene_reading(photo.pixels), engine=engine, remark=remark)
 

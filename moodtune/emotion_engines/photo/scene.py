@@ -25,12 +25,19 @@ import cv2
 import numpy as np
 
 from moodtune.emotion import EmotionVector
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 
 SCENE_CONFIDENCE: Final = 0.2
 SCENE_PIXELS: Final = 40_000  # averages need no more pixels than this
 FULL_CHROMA: Final = 50.0  # C* of a very vivid picture on average
 BLANK_SPREAD: Final = 1.0  # L* standard deviation below which a picture is one flat colour
+FLAT_COLOUR: Final = Note("photo_flat_colour", "the picture is one flat colour")
+BRIGHT: Final = Note("photo_bright", "bright")
+DARK: Final = Note("photo_dark", "dark")
+MID_TONE: Final = Note("photo_mid_tone", "mid-tone")
+VIVID: Final = Note("photo_vivid", "vivid")
+MUTED: Final = Note("photo_muted", "muted")
+MODERATELY_COLOURED: Final = Note("photo_moderately_coloured", "moderately coloured")
 
 
 def scene_reading(rgb: np.ndarray) -> Reading:
@@ -39,7 +46,7 @@ def scene_reading(rgb: np.ndarray) -> Reading:
     lightness = lab[..., 0] * (100.0 / 255.0)  # 8-bit Lab stores L* × 255/100
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
     if lightness.std() < BLANK_SPREAD and chroma.std() < BLANK_SPREAD:
-        return Reading.empty("photo", "scene", "the picture is one flat colour")
+        return Reading.empty("photo", "scene", FLAT_COLOUR)
     brightness = float(lightness.mean()) / 100.0
     saturation = min(1.0, float(chroma.mean()) / FULL_CHROMA)
     b, s = 2 * brightness - 1, 2 * saturation - 1
@@ -52,9 +59,10 @@ def scene_reading(rgb: np.ndarray) -> Reading:
         "arousal": round(arousal, 3),
         "dominance": round(dominance, 3),
     }
-    label = f"colours: {_describe(brightness, saturation)}"
-    evidence = Evidence(label, 1.0, tuple(code for code, _ in vector.top(3)), detail)
-    return Reading(vector, SCENE_CONFIDENCE, (evidence,), "photo", "scene", note=label)
+    light, colour = _describe(brightness, saturation)
+    note = Note("photo_colours", f"colours: {light}, {colour}", light=light, colour=colour)
+    evidence = Evidence(str(note), 1.0, tuple(code for code, _ in vector.top(3)), detail)
+    return Reading(vector, SCENE_CONFIDENCE, (evidence,), "photo", "scene", note=note)
 
 
 def _sample(rgb: np.ndarray) -> np.ndarray:
@@ -64,7 +72,7 @@ def _sample(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb[::step, ::step])
 
 
-def _describe(brightness: float, saturation: float) -> str:
-    light = "bright" if brightness > 0.6 else "dark" if brightness < 0.35 else "mid-tone"
-    colour = "vivid" if saturation > 0.6 else "muted" if saturation < 0.3 else "moderately coloured"
-    return f"{light}, {colour}"
+def _describe(brightness: float, saturation: float) -> tuple[Note, Note]:
+    light = BRIGHT if brightness > 0.6 else DARK if brightness < 0.35 else MID_TONE
+    colour = VIVID if saturation > 0.6 else MUTED if saturation < 0.3 else MODERATELY_COLOURED
+    return light, colour

@@ -8,6 +8,8 @@ ffmpeg), so an hour-long note costs what two minutes cost, in time and in memory
 from __future__ import annotations
 
 import io
+import logging
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -19,10 +21,15 @@ from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
 from moodtune.emotion_engines.voice.opus_rate import decode_opus_at
+from moodtune.emotion_engines.voice.stderr_capture import stderr_to_log
+
+logger = logging.getLogger(__name__)
 
 RATE = 16_000  # what speech models expect, and plenty for pitch and energy
 MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
 BLOCK_SECONDS = 4  # libsndfile reads this much at a time before mixing to mono
+# What libmpg123 (libsndfile's MP3 decoder) prints about a damaged file, to stderr.
+MPG123_LINE = re.compile(r"\[src/libmpg123/|(Note|Warning|Error): |Big trouble|\[\w+\.c:\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +65,18 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
     container = sniff(data)
     if container.soundfile:
         try:
-            return _decode_soundfile(data, container, max_seconds)
+            if container.name != "MP3":
+                return _decode_soundfile(data, container, max_seconds)
+            # libmpg123 prints a damaged MP3's problems to stderr, line by line: log them.
+            with stderr_to_log(is_mpg123_line, logger, "libmpg123"):
+                return _decode_soundfile(data, container, max_seconds)
         except soundfile.LibsndfileError:
             pass  # damaged, or an unusual codec in a known container: ffmpeg may still cope
     return _decode_ffmpeg(data, container, max_seconds)
+
+
+def is_mpg123_line(line: str) -> bool:
+    return bool(MPG123_LINE.match(line))
 
 
 def _decode_ffmpeg(data: bytes, container: Container, max_seconds: float) -> Audio:
