@@ -17,8 +17,10 @@ SEPARATOR = {"en": "; ", "zh": "；"}
 
 def note_text(note: str, language: str) -> str:
     """The note in ``language``, or "" when there is none (or nothing of it can be said)."""
-    said = (_remark(part, language) for part in note_parts(note))
-    return SEPARATOR["zh" if language.startswith("zh") else "en"].join(filter(None, said))
+    said = [remark for part in note_parts(note) if (remark := _remark(part, language))]
+    if len(said) > 1:  # remarks run on: "…I know; no face found", not "…I know.; no face"
+        said = [remark.rstrip(".。") for remark in said]
+    return SEPARATOR["zh" if language.startswith("zh") else "en"].join(said)
 
 
 def _remark(part: NotePart, language: str) -> str:

@@ -63,6 +63,14 @@ def test_joined_notes_are_said_part_by_part_and_values_are_said_too() -> None:
     assert note_text(joined, "zh") == "2 张人脸，1 张能读出表情；色调：明亮，素淡"
 
 
+def test_sentences_run_on_when_joined() -> None:
+    words = Note("text_no_feeling_words", "I found no feeling words I know.")
+    joined = Note.join([words, Note("photo_no_face", "no face found")])
+    assert note_text(joined, "en") == "I found no feeling words I know; no face found"
+    assert note_text(joined, "zh") == "我没有找到认识的表达情绪的词；没有找到人脸"
+    assert note_text(words, "zh") == "我没有找到认识的表达情绪的词。"
+
+
 def test_a_remark_without_a_code_stays_english_only() -> None:
     mixed = Note.join([Note("photo_no_face", "no face found"), "a remark without a code"])
     assert note_text(mixed, "en") == "no face found; a remark without a code"
