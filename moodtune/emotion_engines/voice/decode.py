@@ -17,6 +17,7 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
+from moodtune.emotion_engines.memory import return_freed_memory
 from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 RATE = 16_000  # what speech models expect, and plenty for pitch and energy
 MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
 BLOCK_SECONDS = 4  # libsndfile reads this much at a time before mixing to mono
+BIG_NOTE_BYTES = 4 * 1024 * 1024  # after decoding a file this big, memory is given back
 # What libmpg123 (libsndfile's MP3 decoder) prints about a damaged file, to stderr.
 MPG123_LINE = re.compile(r"\[src/libmpg123/|(Note|Warning|Error): |Big trouble|\[\w+\.c:\d+\]")
 
@@ -62,7 +64,14 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
             f"The voice note is {len(data) / 2**20:.1f} MB; "
             f"I can take at most {max_bytes / 2**20:.1f} MB."
         )
-    container = sniff(data)
+    try:
+        return _decoded(data, sniff(data), max_seconds)
+    finally:
+        if len(data) >= BIG_NOTE_BYTES:
+            return_freed_memory()  # glibc would keep the decoding's blocks (see memory.py)
+
+
+def _decoded(data: bytes, container: Container, max_seconds: float) -> Audio:
     if container.soundfile:
         try:
             if container.name != "MP3":
