@@ -108,7 +108,7 @@ def burst(paths: list[str]) -> None:
         await engine.analyze(_small_jpeg())  # warm: cascades, the pool's threads
         before = _reset_peak()
         start = time.perf_counter()
-        await asyncio.gather(*(engine.analyze(photo) for photo in photos))
+        await asyncio.gather(*map(engine.analyze, photos), return_exceptions=True)
         seconds = time.perf_counter() - start
         after, peak = _status("VmRSS"), _status("VmHWM")
         print(

@@ -77,9 +77,11 @@ def decode_photo(
     """Decode the first frame, upright and in RGB; PhotoInputError for anything unusable."""
     data = _checked_bytes(data, max_bytes)
     image = _open(data, max_pixels)
+    cost = 0
     try:  # closed explicitly: leaving `with` would close the file but keep the pixels
         width, height = image.size
-        cost = _load(image, max_pixels, working_pixels)
+        cost = _affordable(image, max_pixels, working_pixels)
+        _load(image)
         orientation = _orientation(image)
         small = shrunk_rgb(image, fit(*image.size, working_pixels))
         if orientation in _UPRIGHT:
@@ -88,8 +90,8 @@ def decode_photo(
         photo_format, animated = image.format or "", _is_animated(image)
     finally:
         image.close()
-    if cost >= BIG_PICTURE_BYTES:
-        return_freed_memory()  # the decoded frame is gone; glibc would keep its pages
+        if cost >= BIG_PICTURE_BYTES:  # decoded (or damaged half-way): glibc keeps its pages
+            return_freed_memory()
     if orientation in _ROTATED:
         width, height = height, width
     return DecodedPhoto(pixels, (width, height), photo_format, animated)
@@ -131,9 +133,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _load(image: Image.Image, max_pixels: int, working_pixels: int) -> int:
-    """Decode the pixels (a big JPEG at a reduced scale), unless that would cost more
-    memory than the largest picture within ``max_pixels``; the bytes it costs."""
+def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> int:
+    """The bytes decoding will cost (a big JPEG decoded at a reduced scale); PhotoInputError
+    when that is more than the largest picture within ``max_pixels`` costs."""
     declared = image.size
     try:  # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping half the working pixels
         image.draft("RGB", fit(*declared, working_pixels // 2))
@@ -146,11 +148,21 @@ def _load(image: Image.Image, max_pixels: int, working_pixels: int) -> int:
             f"The picture is {declared[0]:,} × {declared[1]:,} pixels; decoding it would take "
             f"{_size(cost)} of memory, and the limit is {_size(budget)}."
         )
+    return cost
+
+
+def _load(image: Image.Image) -> None:
     try:
         image.load()
-    except Exception as error:
-        raise PhotoInputError(_DAMAGED) from error
-    return cost
+    except Exception as error:  # any decoder failure means a damaged file, not a bug here
+        reason = f"{type(error).__name__}: {error}"
+    else:
+        return
+    # Raised outside the handler, so the error and its chain (whose frames hold Pillow's
+    # decoder, and the decoded frame with it) are gone before the picture is closed.
+    damaged = PhotoInputError(_DAMAGED)
+    damaged.add_note(f"Pillow said {reason}")
+    raise damaged
 
 
 def _orientation(image: Image.Image) -> int:
