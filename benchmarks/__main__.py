@@ -62,16 +62,19 @@ def _add_own_options(parser: argparse.ArgumentParser, names: list[str]) -> dict[
     owned: dict[str, list[str]] = {}
     for name in names:
         declared = getattr(importlib.import_module(f"benchmarks.bench_{name}"), "OPTIONS", {})
-        group = parser.add_argument_group(f"{name} options") if declared else None
-        for flag, keywords in declared.items():
-            assert group is not None
-            group.add_argument(flag, **keywords)
+        if declared:
+            group = parser.add_argument_group(f"{name} options")
+            for flag, keywords in declared.items():
+                group.add_argument(flag, **keywords)
         owned[name] = [flag.lstrip("-").replace("-", "_") for flag in declared]
     return owned
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, add_help=False
+    )  # help comes after the named benchmarks' own options are known
+    parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     parser.add_argument("names", nargs="*", help=f"which to run (default all): {_names()}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: a child process
@@ -81,9 +84,12 @@ def main() -> int:
         _run_here(args.one, args.quick, json.loads(args.options))
         return 0
     owned: dict[str, list[str]] = {}
-    if extra:  # options of the benchmarks named: add theirs, and parse once more
+    if extra or (args.help and args.names):  # add the named benchmarks' options, parse again
         owned = _add_own_options(parser, [n for n in args.names or _names() if n in _names()])
         args = parser.parse_args()
+    if args.help:
+        parser.print_help()
+        return 0
     unknown = set(args.names) - set(_names())
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))}")
