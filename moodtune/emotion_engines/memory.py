@@ -1,4 +1,4 @@
-"""Giving memory back to the system once a big picture has been read.
+"""How much memory decoding media may hold at once, and giving it back afterwards.
 
 glibc's malloc keeps what a thread frees for that thread's next allocations. After a
 burst of big photos on the worker threads the bot held 600 MB it no longer used (see
@@ -16,7 +16,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def return_freed_memory() -> bool:
@@ -37,3 +39,31 @@ def _malloc_trim() -> Callable[[int], int] | None:
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return trim
+
+
+class SharedLimit:
+    """Bytes that decoders may hold at once across the engines' worker threads.
+
+    A decoder whose cost would take the total past the limit waits until others are done;
+    one alone always runs (its cost was held against the limit before). So four big
+    photos at once take what one takes, not four times that.
+    """
+
+    def __init__(self) -> None:
+        self._held = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def holding(self, cost: int, limit: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._held == 0 or self._held + cost <= limit)
+            self._held += cost
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._held -= cost
+                self._changed.notify_all()
+
+
+DECODING = SharedLimit()  # what photos being decoded hold

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,10 @@ import pytest
 from photo_samples import astronaut, blank_png, encode, jpeg_declaring
 from PIL import Image
 
+from moodtune.emotion_engines.memory import SharedLimit
 from moodtune.emotion_engines.photo import PhotoInputError, decode_photo
+from moodtune.emotion_engines.photo.decoding import WORKING_PIXELS
+from moodtune.emotion_engines.photo.decoding_cost import decoding_budget
 from moodtune.emotion_engines.photo.shrinking import fit, shrunk_rgb
 
 LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_pixels": 50_000_000}  # the defaults
@@ -161,7 +165,9 @@ def test_orientation_is_applied_to_the_small_picture() -> None:
 
 
 @linux_only
-def test_memory_is_given_back_after_a_burst_of_big_photos(tmp_path: Path) -> None:
+def test_a_burst_of_big_photos_is_decoded_one_at_a_time_and_gives_memory_back(
+    tmp_path: Path,
+) -> None:
     # Without giving memory back, the same burst left 600 MB resident for good.
     rgba = blank_png(7071, 7071, "RGBA")
     big = {
@@ -174,5 +180,38 @@ def test_memory_is_given_back_after_a_burst_of_big_photos(tmp_path: Path) -> Non
         (tmp_path / name).write_bytes(data)
         paths.append(tmp_path / name)
     [summary] = probe("burst", [*paths, paths[0]])  # four at once, on the engine's two workers
-    assert summary["peak_mb"] - summary["before_mb"] > 300  # big enough to matter
+    grown = summary["peak_mb"] - summary["before_mb"]
+    one_at_a_time = decoding_budget(LIMITS["max_pixels"], WORKING_PIXELS) / 2**20
+    assert one_at_a_time / 2 < grown < one_at_a_time + 32  # four at once cost what one does
     assert summary["after_mb"] - summary["before_mb"] < 64
+
+
+def test_decoders_share_the_limit_and_one_alone_always_runs() -> None:
+    limit, events = SharedLimit(), []
+    big_in, small_out = threading.Event(), threading.Event()
+
+    def decode(name: str, cost: int) -> None:
+        with limit.holding(cost, 100):
+            events.append(f"{name} in")
+            if name == "big":
+                big_in.set()
+                assert small_out.wait(timeout=30)  # holds its 80 until the small one is done
+            events.append(f"{name} out")
+        if name == "small":
+            small_out.set()
+
+    threads = {name: threading.Thread(target=decode, args=(name, cost))
+               for name, cost in [("big", 80), ("another big", 80), ("small", 20)]}  # fmt: skip
+    threads["big"].start()
+    assert big_in.wait(timeout=30)
+    threads["another big"].start()
+    threads["small"].start()
+    for thread in threads.values():
+        thread.join(timeout=30)
+    # 80 + 20 fit within 100, 80 + 80 do not: the second big one waited for the first.
+    assert events[:3] == ["big in", "small in", "small out"]
+    assert events.index("another big in") > events.index("big out")
+    alone = threading.Thread(target=decode, args=("over the limit", 500))
+    alone.start()
+    alone.join(timeout=30)
+    assert events[-1] == "over the limit out"  # alone, whatever it costs

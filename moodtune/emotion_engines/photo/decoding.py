@@ -12,18 +12,21 @@ Big JPEGs are decoded at a reduced scale (``draft``: the DCT does the downscalin
 free), so a 12-megapixel phone photo costs about as much as a 1-megapixel one; anything
 else is shrunk a tile at a time (``shrinking``). The EXIF orientation is applied to the
 small result, and the memory a big picture took is given back to the system afterwards.
+Pictures decoded at the same time share that limit (``memory.DECODING``): four big ones
+at once take what one takes.
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from moodtune.emotion_engines.memory import return_freed_memory
+from moodtune.emotion_engines.memory import DECODING, return_freed_memory
 from moodtune.emotion_engines.photo.decoding_cost import decoding_budget, decoding_cost
 from moodtune.emotion_engines.photo.shrinking import fit, shrunk_rgb
 from moodtune.errors import InputError
@@ -78,16 +81,18 @@ def decode_photo(
     data = _checked_bytes(data, max_bytes)
     image = _open(data, max_pixels)
     cost = 0
-    try:  # closed explicitly: leaving `with` would close the file but keep the pixels
+    try:
         width, height = image.size
-        cost = _affordable(image, max_pixels, working_pixels)
-        _load(image)
-        orientation = _orientation(image)
-        small = shrunk_rgb(image, fit(*image.size, working_pixels))
-        if orientation in _UPRIGHT:
-            small = small.transpose(_UPRIGHT[orientation])
-        pixels = np.asarray(small, dtype=np.uint8)
-        photo_format, animated = image.format or "", _is_animated(image)
+        cost, limit = _affordable(image, max_pixels, working_pixels)
+        # Closed explicitly (leaving `with` keeps the pixels), before others may decode.
+        with DECODING.holding(cost, limit), closing(image):
+            _load(image)
+            orientation = _orientation(image)
+            small = shrunk_rgb(image, fit(*image.size, working_pixels))
+            if orientation in _UPRIGHT:
+                small = small.transpose(_UPRIGHT[orientation])
+            pixels = np.asarray(small, dtype=np.uint8)
+            photo_format, animated = image.format or "", _is_animated(image)
     finally:
         image.close()
         if cost >= BIG_PICTURE_BYTES:  # decoded (or damaged half-way): glibc keeps its pages
@@ -133,9 +138,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> int:
-    """The bytes decoding will cost (a big JPEG decoded at a reduced scale); PhotoInputError
-    when that is more than the largest picture within ``max_pixels`` costs."""
+def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> tuple[int, int]:
+    """The bytes decoding will cost (a big JPEG decoded at a reduced scale) and the limit:
+    what the largest picture within ``max_pixels`` costs; PhotoInputError beyond it."""
     declared = image.size
     try:  # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping half the working pixels
         image.draft("RGB", fit(*declared, working_pixels // 2))
@@ -148,7 +153,7 @@ def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> int
             f"The picture is {declared[0]:,} × {declared[1]:,} pixels; decoding it would take "
             f"{_size(cost)} of memory, and the limit is {_size(budget)}."
         )
-    return cost
+    return cost, budget
 
 
 def _load(image: Image.Image) -> None:

@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 RATE = 16_000  # what speech models expect, and plenty for pitch and energy
 MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
 BLOCK_SECONDS = 4  # libsndfile reads this much at a time before mixing to mono
+# Decoding costs samples, not seconds: above this rate a note is decoded for proportionally
+# fewer seconds (a 384 kHz one for its first 15 s), and a block holds this many samples
+# across all channels, so a 437 KB FLAC of 8 channels at 384 kHz no longer takes 400 MB.
+DECODED_RATE_CAP = 48_000
+BLOCK_SAMPLES = BLOCK_SECONDS * DECODED_RATE_CAP * 2
 BIG_NOTE_BYTES = 4 * 1024 * 1024  # after decoding a file this big, memory is given back
 # What libmpg123 (libsndfile's MP3 decoder) prints about a damaged file, to stderr.
 MPG123_LINE = re.compile(r"\[src/libmpg123/|(Note|Warning|Error): |Big trouble|\[\w+\.c:\d+\]")
@@ -112,11 +117,12 @@ def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> 
         if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
             raise VoiceInputError(f"A sample rate of {rate} Hz is not that of a recording.")
         known_frames = note.frames if 0 < note.frames < 2**62 else None
-        limit = int(max_seconds * rate)
+        limit = int(max_seconds * min(rate, DECODED_RATE_CAP))
+        frames_per_block = max(1, BLOCK_SAMPLES // note.channels)
         blocks: list[np.ndarray] = []
         remaining = limit
         while remaining > 0:
-            block = note.read(min(remaining, BLOCK_SECONDS * rate), "float32", always_2d=True)
+            block = note.read(min(remaining, frames_per_block), "float32", always_2d=True)
             if block.shape[0] == 0:
                 break
             blocks.append(block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
