@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,7 @@ SEED = 16
 TIMEOUT_SECONDS = 60.0  # ffmpeg alone may take 30 s before it gives up on a stalled file
 CONCURRENT = 4  # inputs in flight at once, as messages from several chats are
 PEOPLE = 40  # half write in English, half in Chinese
+PROGRESS = 1000  # inputs between two progress lines on stderr
 TARGET_PEAK_MB = 1024.0
 MB = 1024 * 1024
 NAME = "fuzz the handlers"
@@ -97,8 +98,10 @@ async def fuzz(
     seed: int = SEED,
     timeout: float = TIMEOUT_SECONDS,
     modalities: Iterable[str] = MODALITIES,
+    progress_every: int = 0,
 ) -> Report:
-    """Every modality's inputs through ``handlers`` (moodtune.handlers.dispatch.Handlers)."""
+    """Every modality's inputs through ``handlers`` (moodtune.handlers.dispatch.Handlers);
+    every ``progress_every`` inputs a line on stderr says how far it got."""
     tallies = {modality: Tally() for modality in modalities}
     failures: list[str] = []
     log = _CountingHandler()
@@ -108,10 +111,14 @@ async def fuzz(
     before = _reset_peak()
     start = time.perf_counter()
     try:
-        with _raw_stderr() as stderr_lines:
+        with _raw_stderr() as (stderr_lines, tell):
             for modality in tallies:
                 pending: set[asyncio.Task[None]] = set()
                 for item in inputs(modality, per_modality, seed):
+                    if progress_every and item.number % progress_every == 0:
+                        tally = tallies[modality]
+                        tell(f"fuzz {modality} {item.number:,}/{per_modality:,}: "
+                             f"{tally.exceptions} exceptions, {tally.hangs} hangs")  # fmt: skip
                     if len(pending) >= CONCURRENT:
                         _, pending = await asyncio.wait(pending, return_when="FIRST_COMPLETED")
                     task = _one(handlers, item, timeout, tallies[modality], failures)
@@ -188,15 +195,20 @@ class _CountingHandler(logging.Handler):
 
 
 @contextmanager
-def _raw_stderr() -> Iterator[list[str]]:
-    """Descriptor 2 captured for the run: the lines written there, not through the log."""
+def _raw_stderr() -> Iterator[tuple[list[str], Callable[[str], None]]]:
+    """Descriptor 2 captured for the run: the lines written there, not through the log;
+    and a way to write a line to the real stderr meanwhile."""
     lines: list[str] = []
     sys.stderr.flush()
     with tempfile.TemporaryFile() as sink:
         saved = os.dup(2)
         os.dup2(sink.fileno(), 2)
+
+        def tell(line: str) -> None:
+            os.write(saved, f"{line}\n".encode())
+
         try:
-            yield lines
+            yield lines, tell
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)
@@ -242,7 +254,7 @@ async def _measure(per_modality: int, seed: int, timeout: float) -> Report:
         try:
             warm_up = min(9, per_modality)  # engines, samples, bombs: one of each kind
             await fuzz(handlers, warm_up, seed + 1, timeout)
-            return await fuzz(handlers, per_modality, seed, timeout)
+            return await fuzz(handlers, per_modality, seed, timeout, progress_every=PROGRESS)
         finally:
             await handlers.app.close()
     finally:

@@ -305,7 +305,8 @@ def voice_bombs() -> dict[str, tuple[int, Callable[[], bytes]]]:
         "WAV claiming 4 GB": (35, _wav_claiming_4_gb),
         "FLAC of an hour of silence": (30, _silent_hour),
         "MP3 repeated up to the size limit": (25, _mp3_up_to_the_limit),
-        "WAV of 8 channels at 384 kHz": (10, _wide_wav),
+        "WAV of 8 channels at 384 kHz": (5, _wide_wav),
+        "FLAC of 8 channels at 384 kHz, 20 s of silence (66 KB)": (5, _silent_wide_flac),
     }
 
 
@@ -322,6 +323,17 @@ def _silent_hour() -> bytes:
     out = io.BytesIO()
     soundfile.write(out, np.zeros(3600 * 8000, np.float32), 8000, format="FLAC")
     return out.getvalue()  # 90 KB
+
+
+@functools.cache
+def _silent_wide_flac() -> bytes:
+    import soundfile
+
+    out = io.BytesIO()
+    with soundfile.SoundFile(out, "w", 384_000, 8, format="FLAC", subtype="PCM_16") as note:
+        for _ in range(20):
+            note.write(np.zeros((384_000, 8), np.float32))
+    return out.getvalue()
 
 
 def _mp3_up_to_the_limit() -> bytes:
