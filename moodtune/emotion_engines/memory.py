@@ -1,5 +1,9 @@
 """How much memory decoding media may hold at once, and giving it back afterwards.
 
+``DECODING`` is shared by the photos being decoded on the engines' worker threads: each
+holds its estimated cost while it decodes, and one that would take the total past the
+limit waits, so a burst of big photos peaks at what one costs.
+
 glibc's malloc keeps what a thread frees for that thread's next allocations. After a
 burst of big photos on the worker threads the bot held 600 MB it no longer used (see
 tests/photo/test_photo_memory.py): Pillow's 16 MB image blocks and the tiles' arrays
@@ -7,8 +11,8 @@ come from malloc's heaps once its mmap threshold has risen (glibc raises it to t
 largest block freed, up to 32 MB), and a heap is only given back from its top.
 ``malloc_trim(0)`` returns every free page of every heap; it took about 0.1 s after
 500 MB had been freed, and nothing when nothing was, so it is called only after a big
-picture, on the worker thread. Other C libraries have no such call (musl gives big
-blocks back by itself): there this does nothing.
+picture or voice note, on the worker thread. Other C libraries have no such call (musl
+gives big blocks back by itself): there this does nothing.
 """
 
 from __future__ import annotations
