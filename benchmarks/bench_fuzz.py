@@ -108,6 +108,7 @@ async def fuzz(
     root = logging.getLogger()
     root.addHandler(log)
     level, root.level = root.level, logging.INFO
+    logging.captureWarnings(True)  # as `moodtune run` does (bot/redaction.configure_logging)
     before = _reset_peak()
     start = time.perf_counter()
     try:
@@ -128,6 +129,7 @@ async def fuzz(
     finally:
         root.removeHandler(log)
         root.setLevel(level)
+        logging.captureWarnings(False)
     wall = time.perf_counter() - start
     peak, after = _status("VmHWM"), _status("VmRSS")
     return Report(
