@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import logging
 import os
 import shutil
@@ -164,21 +165,28 @@ async def _one(
         tally.refused += 1
 
 
+EVENTS = itertools.count(1)
+
+
 async def _send(handlers: Any, item: FuzzInput) -> Any:
-    from moodtune.handlers.replies import Sender
+    """The input as a connector hands it to the core's front door (handlers.on_message): a
+    message, or a file announced with its size and fetched when the core asks."""
+    from moodtune.handlers.incoming import Media, Message
+    from moodtune.handlers.replies import Chat, Sender
 
     person = item.number % PEOPLE
-    sender = Sender("local", f"fuzz-{person}", f"Fuzz {person}", "zh-hans" if person % 2 else "en")
-    conversation = handlers.conversation
+    sender = Sender("local", f"fuzz_{person}", f"Fuzz {person}", "zh-hans" if person % 2 else "en")
+    chat, event = Chat("local", sender.user_id), str(next(EVENTS))  # each input a new event
     if item.modality == "text":
-        return await conversation.on_text(sender, item.data)
-    if item.modality == "photo":
-        return await conversation.on_photo(sender, item.data, item.caption)
-    if item.modality == "voice":
-        return await conversation.on_voice(sender, item.data, item.caption)
-    return await conversation.on_document(
-        sender, item.data, item.media_type, item.filename, item.caption
-    )
+        return await handlers.on_message(Message(event, sender, chat, str(item.data)))
+    data = bytes(item.data) if isinstance(item.data, bytes) else str(item.data).encode()
+
+    async def fetch(limit: int) -> bytes:
+        return data
+
+    kind = item.modality if item.modality in ("photo", "voice") else "document"
+    media = Media(kind, len(data), fetch, item.media_type, item.filename)  # type: ignore[arg-type]
+    return await handlers.on_message(Message(event, sender, chat, item.caption, media))
 
 
 def _label(item: FuzzInput) -> str:
@@ -245,7 +253,8 @@ async def open_handlers(data_dir: Path) -> Any:
     from moodtune.config import Settings
     from moodtune.handlers.dispatch import Handlers
 
-    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    # No flood guard: the fuzz sends far faster than any person would.
+    settings = Settings(_env_file=None, data_dir=data_dir, messages_per_minute=0)  # type: ignore[call-arg]
     return Handlers(await App.open(settings))
 
 
