@@ -57,5 +57,6 @@ def redact_tokens(*tokens: str) -> None:
 def configure_logging(level: int = logging.INFO) -> None:
     """Readable logs on stderr for `moodtune run`; request-per-line loggers turned down."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)  # libraries' warnings (a photo's corrupt EXIF) are log records
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)

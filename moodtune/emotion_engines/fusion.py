@@ -22,11 +22,11 @@ from numbers import Real
 import numpy as np
 
 from moodtune.emotion import DIM, EmotionVector, describe
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 
 log = logging.getLogger(__name__)
 MAX_CONFIDENCE = 0.95
-NO_MOOD_NOTE = "no feeling could be read"
+NO_MOOD_NOTE = Note("fusion_no_mood", "no feeling could be read")
 SUM_TOLERANCE = 1e-6
 MODALITY_NAMES_ZH = {"text": "文字", "photo": "照片", "voice": "语音"}
 
@@ -93,7 +93,7 @@ def fuse(readings: Iterable[object], modality_weights: Mapping[str, float]) -> R
     weighted = [(r, r.confidence * modality_weights.get(r.modality, 1.0)) for r in valid]
     weighted = [(r, w) for r, w in weighted if w > 0]
     if not weighted:
-        note = "; ".join(dict.fromkeys(r.note for r in valid if r.note)) or NO_MOOD_NOTE
+        note = Note.join(r.note for r in valid) or NO_MOOD_NOTE
         return Reading(EmotionVector.zero(), 0.0, (), "fused", "fusion", tuple(valid), note)
     total = sum(w for _, w in weighted)
     values = np.zeros(DIM)

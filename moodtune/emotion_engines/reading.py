@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,51 @@ from moodtune.emotion import EmotionVector
 
 class ReadingError(ValueError):
     """A reading that breaks the rules (confidence outside 0..1, signal without a vector)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotePart:
+    """One remark in a note: a stable code, its English text, and the values it names."""
+
+    code: str  # e.g. "photo_no_face"; "" for a remark without one
+    text: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+class Note(str):
+    """An engine's note on a reading: English text, what the CLI prints and logs keep, that
+    also carries a stable code per remark (and the values it names), so the handlers can
+    say it in the person's own language. A plain string still works as a note; it just
+    has no code. Notes joined with ``Note.join`` keep every part's code."""
+
+    parts: tuple[NotePart, ...]
+
+    def __new__(cls, code: str, text: str, **values: object) -> Note:
+        return _note(text, (NotePart(code, text, values),))
+
+    @staticmethod
+    def join(notes: Iterable[str], separator: str = "; ") -> Note:
+        """The non-empty notes, each once, in one note."""
+        kept = list(dict.fromkeys(note for note in notes if note))
+        return _note(
+            separator.join(kept), tuple(part for note in kept for part in note_parts(note))
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled as text and parts, not as a code
+        return _note, (str(self), self.parts)
+
+
+def _note(text: str, parts: tuple[NotePart, ...]) -> Note:
+    note = str.__new__(Note, text)
+    note.parts = parts
+    return note
+
+
+def note_parts(note: str) -> tuple[NotePart, ...]:
+    """A note's remarks, each with its code; a plain string is one remark without a code."""
+    if isinstance(note, Note):
+        return note.parts
+    return (NotePart("", note),) if note else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +120,7 @@ class Reading:
                 for e in self.evidence
             ],
             "parts": [part.to_dict(digits) for part in self.parts],
-            **({"note": self.note} if self.note else {}),
+            **({"note": str(self.note)} if self.note else {}),
         }
 
 

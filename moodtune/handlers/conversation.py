@@ -17,10 +17,11 @@ from moodtune.emotion_engines.analysis import Engines, Inputs
 from moodtune.emotion_engines.reading import Evidence, Reading
 from moodtune.emotion_engines.text.scripts import message_language
 from moodtune.errors import InputError
-from moodtune.handlers.documents import document_kind
+from moodtune.handlers.documents import fetched_document_kind
 from moodtune.handlers.language import language_for, speech_language
 from moodtune.handlers.messages import group_name, say
 from moodtune.handlers.mood_text import confidence_line, modality_lines, mood_lines
+from moodtune.handlers.notes import note_text
 from moodtune.handlers.replies import OfferedTrack, Reply, Sender
 from moodtune.recommender.for_person import recommend_for_person
 from moodtune.recommender.mood_state import correction_vector
@@ -112,7 +113,7 @@ class Conversation:
         kind: str = "reading",
     ) -> Reply:
         """A file: read as a photo or as sound when it is one, politely refused otherwise."""
-        readable = document_kind(media_type, filename)
+        readable = fetched_document_kind(data, media_type, filename)
         if readable == "photo":
             return await self.on_photo(sender, data, caption, chat_id, kind=kind)
         if readable == "voice":
@@ -201,7 +202,8 @@ class Conversation:
             chat_id, kind=kind, message_language=written,
         )  # fmt: skip
         if not answer.mood.has_signal:
-            return Reply(reading.note or say("no_signal", language), reading=reading, ok=False)
+            said = note_text(reading.note, language) or say("no_signal", language)
+            return Reply(said, reading=reading, ok=False)
         offered = tuple(OfferedTrack(rec_id, p.track, p.why) for rec_id, p in answer.picks)
         used = "mood_used_now" if answer.from_now else "mood_used_earlier"
         tracks = "tracks_header" if answer.response == "match" else f"tracks_{answer.response}"

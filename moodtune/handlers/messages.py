@@ -441,6 +441,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This chat answers its own page only.",
         "zh": "这个聊天只回应它自己的页面。",
     },
+    # Engine notes (emotion_engines.reading.Note), said by handlers/notes.py.
+    "note_text_no_feeling_words": {
+        "en": "I found no feeling words I know.",
+        "zh": "我没有找到认识的表达情绪的词。",
+    },
+    "note_text_unknown_language": {
+        "en": "I can only read feelings in Chinese and English for now.",
+        "zh": "我目前只能读懂中文和英文里的情绪。",
+    },
+    "note_text_reference_no_keyword": {
+        "en": "None of the keywords is in the lexicon.",
+        "zh": "关键词都不在情感词典里。",
+    },
+    "note_text_reference": {"en": "DLUT reference algorithm", "zh": "大连理工情感词汇本体参考算法"},
+    "note_text_model_unclear": {
+        "en": "The model found no clear feeling.",
+        "zh": "模型没有读出明确的情绪。",
+    },
+    "note_text_model_labels": {"en": "{labels} labels", "zh": "{labels} 标签"},
+    "note_photo_no_face": {"en": "no face found", "zh": "没有找到人脸"},
+    "note_photo_one_face": {
+        "en": "1 face, {read} with a readable expression",
+        "zh": "1 张人脸，{read} 张能读出表情",
+    },
+    "note_photo_faces": {
+        "en": "{count} faces, {read} with a readable expression",
+        "zh": "{count} 张人脸，{read} 张能读出表情",
+    },
+    "note_photo_nothing_to_read": {
+        "en": "nothing to read in the picture",
+        "zh": "照片里没有可以读的内容",
+    },
+    "note_photo_first_frame": {
+        "en": "the first frame of an animated picture",
+        "zh": "只读了动图的第一帧",
+    },
+    "note_photo_flat_colour": {"en": "the picture is one flat colour", "zh": "照片只有一种颜色"},
+    "note_photo_colours": {"en": "colours: {light}, {colour}", "zh": "色调：{light}，{colour}"},
+    "note_photo_no_leaning": {"en": "the colours lean neither way", "zh": "色调没有明显倾向"},
+    "note_photo_region_lively": {"en": "lively overall", "zh": "整体明快"},
+    "note_photo_region_calm": {"en": "calm overall", "zh": "整体平静"},
+    "note_photo_region_gloomy": {"en": "gloomy overall", "zh": "整体阴郁"},
+    "note_photo_region_tense": {"en": "tense overall", "zh": "整体紧张"},
+    "note_photo_crowd": {
+        "en": "{found} faces found, the {read} largest read",
+        "zh": "找到 {found} 张脸，读了最大的 {read} 张",
+    },
+    "note_photo_bright": {"en": "bright", "zh": "明亮"},
+    "note_photo_dark": {"en": "dark", "zh": "偏暗"},
+    "note_photo_mid_tone": {"en": "mid-tone", "zh": "明暗适中"},
+    "note_photo_vivid": {"en": "vivid", "zh": "鲜艳"},
+    "note_photo_muted": {"en": "muted", "zh": "素淡"},
+    "note_photo_moderately_coloured": {"en": "moderately coloured", "zh": "色彩适中"},
+    "note_voice_nothing_heard": {
+        "en": "I could not hear anything: the note is silent or holds only noise.",
+        "zh": "我什么也没听到：这段语音是静音，或者只有噪音。",
+    },
+    "note_voice_neutral": {"en": "the voice sounds neutral", "zh": "声音听起来很平淡"},
+    "note_voice_prosody": {
+        "en": "from how you sound: valence {valence:+.2f}, arousal {arousal:+.2f}",
+        "zh": "从你的声音听来：愉悦度 {valence:+.2f}，唤醒度 {arousal:+.2f}",
+    },
+    "note_voice_listened_part": {
+        "en": "I listened to the first {seconds:.0f} s.",
+        "zh": "我听了前 {seconds:.0f} 秒。",
+    },
+    "note_voice_listened_part_of": {
+        "en": "I listened to the first {seconds:.0f} s of {total:.0f} s.",
+        "zh": "这段 {total:.0f} 秒的语音，我听了前 {seconds:.0f} 秒。",
+    },
+    "note_fusion_no_mood": {"en": "no feeling could be read", "zh": "没有读出任何情绪"},
     # Discord (moodtune/bot/discord/).
     "discord_mention_me": {
         "en": "I can't read replies here unless you mention me (@{name}) or use /feel.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from moodtune.emotion import EmotionVector, describe
 from moodtune.emotion_engines.reading import Reading
 from moodtune.handlers.messages import MESSAGES, say
+from moodtune.handlers.notes import note_text
 
 EMOJI = {
     "PA": "😄", "PE": "😌", "PD": "🙇", "PH": "👏", "PG": "🤝", "PB": "🥰", "PK": "🙏",
@@ -43,7 +44,8 @@ def modality_lines(reading: Reading, language: str = "en") -> list[str]:
     about what was not understood matters as much as the mood itself.
     """
     if reading.modality != "fused":
-        return [*([f"ℹ️ {reading.note}"] if reading.note else []), *heard_lines(reading, language)]
+        said = note_text(reading.note, language)
+        return [*([f"ℹ️ {said}"] if said else []), *heard_lines(reading, language)]
     lines = []
     for part in reading.parts:
         icon = MODALITY_ICON.get(part.modality, "•")
@@ -56,7 +58,8 @@ def modality_lines(reading: Reading, language: str = "en") -> list[str]:
             )
             lines.append(f"{icon} {name}: {top} ({part.confidence:.0%})")
         else:
-            lines.append(f"{icon} {name}: {part.note or say('modality_unread', language)}")
+            said = note_text(part.note, language) or say("modality_unread", language)
+            lines.append(f"{icon} {name}: {said}")
     return lines + [line for part in reading.parts for line in heard_lines(part, language)]
 
 

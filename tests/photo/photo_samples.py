@@ -159,18 +159,47 @@ def two_heads(background: int | str = 90, small_scale: float = 0.5) -> np.ndarra
     return canvas
 
 
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims ``width × height`` pixels (a decompression bomb)."""
-
+def _png(header: bytes, data: bytes) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body) & 0xFFFFFFFF
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width × height`` pixels (a decompression bomb)."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00" * 64)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+    return _png(header, zlib.compress(b"\x00" * 64))
+
+
+def jpeg_declaring(data: bytes, width: int, height: int) -> bytes:
+    """A JPEG with its frame header (SOF) changed to claim ``width × height`` pixels."""
+    for marker in (b"\xff\xc0", b"\xff\xc1", b"\xff\xc2"):
+        at = data.find(marker)
+        if at >= 0:
+            size = struct.pack(">HH", height, width)
+            return data[: at + 5] + size + data[at + 9 :]
+    raise ValueError("no frame header found")
+
+
+PNG_COLOUR_TYPES = {"L": (0, 1), "RGB": (2, 3), "LA": (4, 2), "RGBA": (6, 4)}  # type, channels
+
+
+def blank_png(width: int, height: int, mode: str = "L", bit_depth: int = 8) -> bytes:
+    """A valid PNG of ``width × height`` black pixels, compressed without ever holding them
+    (a 1 × 49,999,999 one is 97 KB): the shape of a real decompression bomb."""
+    colour_type, channels = PNG_COLOUR_TYPES[mode]
+    row = bytes(1 + (width * channels * bit_depth + 7) // 8)  # filter byte 0, then zeros
+    rows_at_once = max(1, 2**20 // len(row))
+    compressor = zlib.compressobj(9)
+    parts = []
+    for first in range(0, height, rows_at_once):
+        parts.append(compressor.compress(row * min(rows_at_once, height - first)))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return _png(header, b"".join(parts))
 
 
 def build_tiny_expression_model(

@@ -45,7 +45,7 @@ def test_colours_read_only_as_broad_regions(colour: tuple[int, int, int], region
     reading = scene_reading(textured(colour))
     assert reading.vector.top(1)[0][0] == region
     assert {code for code, share in reading.vector.as_dict().items() if share} <= set(REGIONS)
-    assert reading.evidence[0].label.endswith(f"({REGIONS[region]})")
+    assert reading.evidence[0].label.endswith(f"; {REGIONS[region]} overall")
 
 
 def test_the_flower_is_not_shame_or_guilt() -> None:

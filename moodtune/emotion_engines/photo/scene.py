@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from moodtune.emotion import VALENCE_AROUSAL, EmotionVector
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 
 SCENE_CONFIDENCE: Final = 0.2
 SCENE_PIXELS: Final = 40_000  # averages need no more pixels than this
@@ -41,6 +41,20 @@ BLANK_SPREAD: Final = 1.0  # L* standard deviation below which a picture is one 
 REGIONS: Final = {"PA": "lively", "PE": "calm", "NB": "gloomy", "NI": "tense"}  # see above
 REGION_SPREAD: Final = 0.5  # wide: the colour point is only a rough guess
 CLEAR_RADIUS: Final = 0.5  # a point this far from the centre reads at full (scene) confidence
+FLAT_COLOUR: Final = Note("photo_flat_colour", "the picture is one flat colour")
+NO_LEANING: Final = Note("photo_no_leaning", "the colours lean neither way")
+BRIGHT: Final = Note("photo_bright", "bright")
+DARK: Final = Note("photo_dark", "dark")
+MID_TONE: Final = Note("photo_mid_tone", "mid-tone")
+VIVID: Final = Note("photo_vivid", "vivid")
+MUTED: Final = Note("photo_muted", "muted")
+MODERATELY_COLOURED: Final = Note("photo_moderately_coloured", "moderately coloured")
+REGION_NOTES: Final = {
+    "lively": Note("photo_region_lively", "lively overall"),
+    "calm": Note("photo_region_calm", "calm overall"),
+    "gloomy": Note("photo_region_gloomy", "gloomy overall"),
+    "tense": Note("photo_region_tense", "tense overall"),
+}
 
 
 def scene_reading(rgb: np.ndarray) -> Reading:
@@ -49,14 +63,14 @@ def scene_reading(rgb: np.ndarray) -> Reading:
     lightness = lab[..., 0] * (100.0 / 255.0)  # 8-bit Lab stores L* × 255/100
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
     if lightness.std() < BLANK_SPREAD and chroma.std() < BLANK_SPREAD:
-        return Reading.empty("photo", "scene", "the picture is one flat colour")
+        return Reading.empty("photo", "scene", FLAT_COLOUR)
     brightness = float(lightness.mean()) / 100.0
     saturation = min(1.0, float(chroma.mean()) / FULL_CHROMA)
     b, s = 2 * brightness - 1, 2 * saturation - 1
     pleasure, arousal, dominance = 0.69 * b + 0.22 * s, -0.31 * b + 0.60 * s, 0.76 * b + 0.32 * s
     confidence = SCENE_CONFIDENCE * min(1.0, math.hypot(pleasure, arousal) / CLEAR_RADIUS)
     if confidence < 0.01:
-        return Reading.empty("photo", "scene", "the colours lean neither way")
+        return Reading.empty("photo", "scene", NO_LEANING)
     vector = region_vector(pleasure, arousal)
     detail = {
         "brightness": round(brightness, 3),
@@ -65,10 +79,12 @@ def scene_reading(rgb: np.ndarray) -> Reading:
         "arousal": round(arousal, 3),
         "dominance": round(dominance, 3),
     }
-    region = REGIONS[vector.top(1)[0][0]]
-    label = f"colours: {_describe(brightness, saturation)} ({region})"
-    evidence = Evidence(label, 1.0, tuple(code for code, _ in vector.top(3)), detail)
-    return Reading(vector, confidence, (evidence,), "photo", "scene", note=label)
+    region = REGION_NOTES[REGIONS[vector.top(1)[0][0]]]
+    light, colour = _describe(brightness, saturation)
+    colours = Note("photo_colours", f"colours: {light}, {colour}", light=light, colour=colour)
+    note = Note.join([colours, region])
+    evidence = Evidence(str(note), 1.0, tuple(code for code, _ in vector.top(3)), detail)
+    return Reading(vector, confidence, (evidence,), "photo", "scene", note=note)
 
 
 def region_vector(valence: float, arousal: float) -> EmotionVector:
@@ -87,7 +103,7 @@ def _sample(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rgb[::step, ::step])
 
 
-def _describe(brightness: float, saturation: float) -> str:
-    light = "bright" if brightness > 0.6 else "dark" if brightness < 0.35 else "mid-tone"
-    colour = "vivid" if saturation > 0.6 else "muted" if saturation < 0.3 else "moderately coloured"
-    return f"{light}, {colour}"
+def _describe(brightness: float, saturation: float) -> tuple[Note, Note]:
+    light = BRIGHT if brightness > 0.6 else DARK if brightness < 0.35 else MID_TONE
+    colour = VIVID if saturation > 0.6 else MUTED if saturation < 0.3 else MODERATELY_COLOURED
+    return light, colour

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from moodtune.emotion import DIM, INDEX, EmotionVector
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.text.modifiers import Modification
 from moodtune.emotion_engines.text.negation import Profile
 
@@ -95,11 +95,14 @@ def tally(hits: Iterable[Hit]) -> Tally:
     return Tally(scores, total, kept)
 
 
+NO_FEELING_WORDS = Note("text_no_feeling_words", "I found no feeling words I know.")
+
+
 def reading_from_hits(hits: Iterable[Hit], engine: str, note: str = "") -> Reading:
     """Add the hits up; no (or only cancelled) hits give an empty reading with a note."""
     added = tally(hits)
     if not added.kept:
-        return Reading.empty("text", engine, note or "I found no feeling words I know.")
+        return Reading.empty("text", engine, note or NO_FEELING_WORDS)
     return Reading(
         vector=EmotionVector.from_array(added.scores),
         confidence=added.confidence,

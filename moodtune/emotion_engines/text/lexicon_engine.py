@@ -22,7 +22,7 @@ import numpy as np
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.emotion_engines.engine import run_blocking
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.text import hits as hit_rules
 from moodtune.emotion_engines.text.chinese import ChineseReader
 from moodtune.emotion_engines.text.chinese_lexicon import ChineseLexicon, LexiconError
@@ -33,6 +33,9 @@ from moodtune.emotion_engines.text.emoji import read_emoji
 from moodtune.emotion_engines.text.english import lookup, read_english
 from moodtune.emotion_engines.text.hits import Hit
 from moodtune.emotion_engines.text.scripts import UNKNOWN_LANGUAGE_NOTE, mostly_unread_script
+
+NO_KEYWORD_IN_LEXICON = Note("text_reference_no_keyword", "None of the keywords is in the lexicon.")
+REFERENCE_ALGORITHM = Note("text_reference", "DLUT reference algorithm")
 
 if TYPE_CHECKING:
     from moodtune.emotion_engines.text.reference import Keyword
@@ -134,7 +137,7 @@ class LexiconTextEngine:
     def _reference(self, text: str) -> Reading:
         scores, total, keywords = self._reference_tally(text)
         if not scores.any():
-            return Reading.empty("text", self.name, "None of the keywords is in the lexicon.")
+            return Reading.empty("text", self.name, NO_KEYWORD_IN_LEXICON)
         evidence = tuple(
             Evidence(
                 word,
@@ -150,7 +153,7 @@ class LexiconTextEngine:
             evidence,
             "text",
             self.name,
-            note="DLUT reference algorithm",
+            note=REFERENCE_ALGORITHM,
         )
 
 

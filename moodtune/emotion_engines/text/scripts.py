@@ -3,13 +3,17 @@ and which language its words are in (the songs in it lead the answer)."""
 
 from __future__ import annotations
 
+from moodtune.emotion_engines.reading import Note
+
 # Share of letters in scripts we have no lexicon for (Cyrillic, Arabic, Hangul, ...)
 # above which an empty reading is blamed on the language, not on the message.
 UNREAD_SHARE = 0.5
 LATIN_END = 0x250  # Basic Latin .. Latin Extended-B
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 
-UNKNOWN_LANGUAGE_NOTE = "I can only read feelings in Chinese and English for now."
+UNKNOWN_LANGUAGE_NOTE = Note(
+    "text_unknown_language", "I can only read feelings in Chinese and English for now."
+)
 
 
 def _is_read(char: str) -> bool:

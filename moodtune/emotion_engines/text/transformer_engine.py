@@ -31,7 +31,7 @@ from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.label_maps import LabelMap, best_for, normalise_label
 from moodtune.emotion_engines.lazy import LazyModel
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.text.cleaning import clean_text
 from moodtune.emotion_engines.text.lexicon_engine import (
     DEFAULT_MAX_CHARS,
@@ -104,7 +104,7 @@ class _LoadedModel:
         confidence = CAP * (emotional / total if total else 0.0) * float(lead)
         evidence = self._evidence(scores)
         if confidence < MIN_CONFIDENCE or emotional <= 0:
-            note = "The model found no clear feeling."
+            note = Note("text_model_unclear", "The model found no clear feeling.")
             return Reading(EmotionVector.zero(), 0.0, evidence, "text", engine, note=note)
         return Reading(
             EmotionVector.from_array(mapped.scores),
@@ -112,7 +112,7 @@ class _LoadedModel:
             evidence,
             "text",
             engine,
-            note=f"{self.table.name} labels",
+            note=Note("text_model_labels", f"{self.table.name} labels", labels=self.table.name),
         )
 
     def _evidence(self, scores: dict[str, float]) -> tuple[Evidence, ...]:

@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from moodtune.emotion import EmotionVector
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.voice.prosody import ProsodyFeatures
 
 ENGINE = "prosody"
@@ -83,7 +83,12 @@ def read_prosody(features: ProsodyFeatures) -> Reading:
         evidence=prosody_evidence(features),
         modality="voice",
         engine=ENGINE,
-        note=f"from how you sound: valence {valence:+.2f}, arousal {arousal:+.2f}",
+        note=Note(
+            "voice_prosody",
+            f"from how you sound: valence {valence:+.2f}, arousal {arousal:+.2f}",
+            valence=valence,
+            arousal=arousal,
+        ),
     )
 
 

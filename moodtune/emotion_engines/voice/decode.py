@@ -8,6 +8,8 @@ ffmpeg), so an hour-long note costs what two minutes cost, in time and in memory
 from __future__ import annotations
 
 import io
+import logging
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -15,14 +17,26 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
+from moodtune.emotion_engines.memory import return_freed_memory
 from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
 from moodtune.emotion_engines.voice.opus_rate import decode_opus_at
+from moodtune.emotion_engines.voice.stderr_capture import stderr_to_log
+
+logger = logging.getLogger(__name__)
 
 RATE = 16_000  # what speech models expect, and plenty for pitch and energy
 MIN_SOURCE_RATE, MAX_SOURCE_RATE = 1_000, 384_000
 BLOCK_SECONDS = 4  # libsndfile reads this much at a time before mixing to mono
+# Decoding costs samples, not seconds: above this rate a note is decoded for proportionally
+# fewer seconds (a 384 kHz one for its first 15 s), and a block holds this many samples
+# across all channels, so a 437 KB FLAC of 8 channels at 384 kHz no longer takes 400 MB.
+DECODED_RATE_CAP = 48_000
+BLOCK_SAMPLES = BLOCK_SECONDS * DECODED_RATE_CAP * 2
+BIG_NOTE_BYTES = 4 * 1024 * 1024  # after decoding a file this big, memory is given back
+# What libmpg123 (libsndfile's MP3 decoder) prints about a damaged file, to stderr.
+MPG123_LINE = re.compile(r"\[src/libmpg123/|(Note|Warning|Error): |Big trouble|\[\w+\.c:\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +69,28 @@ def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
             f"The voice note is {len(data) / 2**20:.1f} MB; "
             f"I can take at most {max_bytes / 2**20:.1f} MB."
         )
-    container = sniff(data)
+    try:
+        return _decoded(data, sniff(data), max_seconds)
+    finally:
+        if len(data) >= BIG_NOTE_BYTES:
+            return_freed_memory()  # glibc would keep the decoding's blocks (see memory.py)
+
+
+def _decoded(data: bytes, container: Container, max_seconds: float) -> Audio:
     if container.soundfile:
         try:
-            return _decode_soundfile(data, container, max_seconds)
+            if container.name != "MP3":
+                return _decode_soundfile(data, container, max_seconds)
+            # libmpg123 prints a damaged MP3's problems to stderr, line by line: log them.
+            with stderr_to_log(is_mpg123_line, logger, "libmpg123"):
+                return _decode_soundfile(data, container, max_seconds)
         except soundfile.LibsndfileError:
             pass  # damaged, or an unusual codec in a known container: ffmpeg may still cope
     return _decode_ffmpeg(data, container, max_seconds)
+
+
+def is_mpg123_line(line: str) -> bool:
+    return bool(MPG123_LINE.match(line))
 
 
 def _decode_ffmpeg(data: bytes, container: Container, max_seconds: float) -> Audio:
@@ -88,11 +117,12 @@ def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> 
         if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
             raise VoiceInputError(f"A sample rate of {rate} Hz is not that of a recording.")
         known_frames = note.frames if 0 < note.frames < 2**62 else None
-        limit = int(max_seconds * rate)
+        limit = int(max_seconds * min(rate, DECODED_RATE_CAP))
+        frames_per_block = max(1, BLOCK_SAMPLES // note.channels)
         blocks: list[np.ndarray] = []
         remaining = limit
         while remaining > 0:
-            block = note.read(min(remaining, BLOCK_SECONDS * rate), "float32", always_2d=True)
+            block = note.read(min(remaining, frames_per_block), "float32", always_2d=True)
             if block.shape[0] == 0:
                 break
             blocks.append(block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))

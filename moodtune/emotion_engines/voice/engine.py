@@ -20,7 +20,7 @@ from moodtune.emotion_engines.bundled import WHISPER_TINY_EN, Weights
 from moodtune.emotion_engines.engine import run_blocking
 from moodtune.emotion_engines.fusion import fuse
 from moodtune.emotion_engines.lazy import LazyModel, load_shared
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.voice.activity import Activity, detect
 from moodtune.emotion_engines.voice.affect import ENGINE as PROSODY
 from moodtune.emotion_engines.voice.affect import prosody_evidence, read_prosody
@@ -34,7 +34,9 @@ from moodtune.emotion_engines.voice.whisper import WhisperTranscriber
 
 logger = logging.getLogger(__name__)
 
-NOTHING_HEARD = "I could not hear anything: the note is silent or holds only noise."
+NOTHING_HEARD = Note(
+    "voice_nothing_heard", "I could not hear anything: the note is silent or holds only noise."
+)
 
 
 class TranscriptReader(Protocol):
@@ -121,7 +123,7 @@ class VoiceEngine:
         engine = "+".join(name for name in (parts[0].engine, heard.recogniser) if name)
         note = _truncation_note(audio)
         if not fused.has_signal:
-            note = "; ".join(n for n in (parts[0].note, note) if n)
+            note = Note.join((parts[0].note, note))
         return Reading(
             fused.vector, fused.confidence, evidence, self.modality, engine, tuple(parts), note
         )
@@ -183,5 +185,10 @@ def _audio_evidence(audio: Audio) -> Evidence:
 def _truncation_note(audio: Audio) -> str:
     if not audio.truncated:
         return ""
-    whole = f" of {audio.source_seconds:.0f} s" if audio.source_seconds else ""
-    return f"I listened to the first {audio.seconds:.0f} s{whole}."
+    seconds, total = audio.seconds, audio.source_seconds
+    if not total:
+        return Note(
+            "voice_listened_part", f"I listened to the first {seconds:.0f} s.", seconds=seconds
+        )
+    text = f"I listened to the first {seconds:.0f} s of {total:.0f} s."
+    return Note("voice_listened_part_of", text, seconds=seconds, total=total)

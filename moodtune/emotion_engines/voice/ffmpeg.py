@@ -9,6 +9,7 @@ bounded however long the note is, and a timeout ends a decoder that stalls.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import numpy as np
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 
 TIMEOUT_SECONDS = 30.0
+logger = logging.getLogger(__name__)
 
 
 def decode_with_ffmpeg(
@@ -46,6 +48,10 @@ def decode_with_ffmpeg(
         raise VoiceInputError(
             f"I could not find any sound in this {what}: it is damaged or not audio{detail}."
         )
+    if completed.stderr.strip():  # it decoded, with complaints (a damaged frame or two)
+        count = len(completed.stderr.strip().splitlines())
+        last = _last_error(completed.stderr)
+        logger.info("ffmpeg decoded a %s file with %d complaint(s)%s", container, count, last)
     return samples.astype(np.float32)
 
 

@@ -21,8 +21,10 @@ from moodtune.emotion import CATEGORIES, EmotionVector
 from moodtune.emotion_engines import label_maps
 from moodtune.emotion_engines.engine import single_threaded_torch
 from moodtune.emotion_engines.lazy import model_label
-from moodtune.emotion_engines.reading import Evidence, Reading
+from moodtune.emotion_engines.reading import Evidence, Note, Reading
 from moodtune.emotion_engines.voice.decode import resample
+
+SOUNDS_NEUTRAL = Note("voice_neutral", "the voice sounds neutral")
 
 WINDOW_SECONDS = 20.0
 MIN_LABEL_COVERAGE = 0.5
@@ -69,7 +71,7 @@ class SpeechEmotionModel:
         share = emotional / max(emotional + mapped.neutral + unknown, 1e-12)
         confidence = MAX_CONFIDENCE * _certainty(probabilities, self.multi_label) * share
         if confidence <= 0:
-            return Reading.empty("voice", self.name, "the voice sounds neutral")
+            return Reading.empty("voice", self.name, SOUNDS_NEUTRAL)
         return Reading(
             vector=EmotionVector.from_array(mapped.scores),
             confidence=float(min(confidence, 1.0)),
