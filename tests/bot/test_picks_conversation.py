@@ -7,12 +7,21 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from moodtune.bot.app import App
 from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 from moodtune.handlers.replies import Reply, Sender
+from moodtune.recommender import for_person
+
+
+@pytest.fixture(autouse=True)
+def _seeded_exploration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exploration (which sometimes picks a track from another language or the long tail)
+    seeded, so these figures are the same on every run."""
+    monkeypatch.setattr(for_person, "EXPLORATION", np.random.default_rng(7))
 
 
 @pytest.fixture
@@ -63,11 +72,16 @@ async def test_a_sad_chinese_message_after_happy_ones_gets_sad_chinese_songs(
 
 
 async def test_songs_in_the_message_s_language_lead(handlers: Handlers) -> None:
-    english, chinese = (Sender("local", "cy"), Sender("local", "di"))
-    (lonely,) = await say(handlers, english, "I feel lonely and sad tonight")
-    (homesick,) = await say(handlers, chinese, "今天好累，有点想家")
-    assert languages(lonely)["en"] >= 3
-    assert languages(homesick)["zh"] >= 3
+    # The lead is soft (other languages still appear): over four people each, most picks.
+    english, chinese = Counter[str](), Counter[str]()
+    for n in range(4):
+        (lonely,) = await say(handlers, Sender("local", f"cy{n}"), "I feel lonely and sad tonight")
+        (homesick,) = await say(handlers, Sender("local", f"di{n}"), "今天好累，有点想家")
+        english += languages(lonely)
+        chinese += languages(homesick)
+    # of 20 each: at least half in the message's language, and far more than the other gets
+    assert english["en"] >= 10 and chinese["zh"] >= 10
+    assert english["en"] >= chinese["en"] + 5 and chinese["zh"] >= english["zh"] + 5
     (passed,) = await say(handlers, Sender("local", "ed"), "考试通过了，太开心了")
     (promoted,) = await say(handlers, Sender("local", "fi"), "just got promoted!!! 🎉")
     assert [t.track.id for t in passed.tracks] != [t.track.id for t in promoted.tracks]
