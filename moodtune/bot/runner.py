@@ -21,6 +21,7 @@ from moodtune.config import Settings
 from moodtune.handlers.dispatch import Handlers
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class Connector(Protocol):
@@ -79,8 +80,10 @@ async def serve(
         outbounds = {platform: messenger.outbound(platform) for platform in messenger.platforms}
         scheduler = CheckinScheduler.for_app(app, outbounds)  # daily check-ins, every connector
         scheduler.start()
+        pruning = asyncio.create_task(_prune_inbox(handlers))
         freeze_startup_objects()
         await stop.wait()
+        pruning.cancel()
     finally:
         if scheduler is not None:
             await scheduler.stop()
@@ -90,6 +93,17 @@ async def serve(
             except Exception:  # the others still stop, and the App still closes
                 log.exception("%s connector did not stop cleanly", connector.name)
         await app.close()
+
+
+async def _prune_inbox(handlers: Handlers) -> None:
+    """Now and every hour: done inbox events older than a day deleted (the words people
+    sent are kept no longer than needed to recognise a late re-delivery)."""
+    while True:
+        try:
+            await handlers.prune_inbox()
+        except Exception as error:  # a database away now: the next hour tries again
+            log.warning("could not prune the inbox: %s", error)
+        await asyncio.sleep(PRUNE_EVERY_SECONDS)
 
 
 def _stop_on_signals() -> asyncio.Event:

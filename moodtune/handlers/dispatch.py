@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from moodtune.emotion import EmotionVector
 from moodtune.handlers.actions import CheckinAnswer, Correct, Forget, ShowGroups, Vote
@@ -38,8 +39,10 @@ from moodtune.recommender.explain import explain
 from moodtune.storage import inbox, recommendations
 from moodtune.storage.models import InboxEvent
 from moodtune.storage.outage import is_outage
+from moodtune.storage.types import utc_now
 
 log = logging.getLogger(__name__)
+INBOX_KEPT = timedelta(days=1)  # done events kept to recognise late re-deliveries
 
 
 class Handlers:
@@ -72,6 +75,12 @@ class Handlers:
             events = await inbox.pending(session, platform)
         self._inboxed.update((platform, event.event_id) for event in events)
         return events
+
+    async def prune_inbox(self, kept: timedelta = INBOX_KEPT) -> int:
+        """Delete events done longer ago than `kept` (kept that long so a late re-delivery
+        is still recognised); how many went."""
+        async with self.app.sessions() as session, session.begin():
+            return await inbox.forget_done_before(session, utc_now() - kept)
 
     def _answering(self, platform: str, event_id: str) -> inbox.Answering | None:
         """The inbox entry this event is answered as; None for a connector that keeps no
