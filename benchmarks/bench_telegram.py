@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.feelings import FEELINGS
 from benchmarks.helper_process import HelperProcess
 from benchmarks.table import Row
 
@@ -35,12 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "teleg
 
 PEOPLE = 200
 PER_PERSON = 10
-FEELINGS = (
-    "I feel lonely and sad tonight", "I am so happy today!", "今天好累，有点想家",
-    "I'm furious about work", "我今天非常开心", "feeling calm and grateful 😌",
-    "so anxious about the exam tomorrow", "😭😭", "我好想你", "what a wonderful surprise",
-    "I am bored and a bit annoyed", "心里很平静，很安心",
-)  # fmt: skip
 DATABASE_ENV = "MOODTUNE_BENCH_DATABASE_URL"  # e.g. an empty PostgreSQL; SQLite by default
 TARGET_RATE = 300.0
 BURSTS = 3

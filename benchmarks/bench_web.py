@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.feelings import FEELINGS
 from benchmarks.helper_process import HelperProcess
 from benchmarks.table import Row
 
@@ -41,12 +42,6 @@ TARGET_RATE = 300.0
 TARGET_FIRST_REPLY_S = 1.0
 REPLY_TIMEOUT_S = 120.0
 CHROMIUM = Path("/usr/bin/chromium")
-FEELINGS = (
-    "I feel lonely and sad tonight", "I am so happy today!", "今天好累，有点想家",
-    "I'm furious about work", "我今天非常开心", "feeling calm and grateful 😌",
-    "so anxious about the exam tomorrow", "😭😭", "我好想你", "what a wonderful surprise",
-    "I am bored and a bit annoyed", "心里很平静，很安心",
-)  # fmt: skip
 
 
 # The pages: a process of their own.
