@@ -174,21 +174,18 @@ class Handlers:
             log.warning("could not mark %s event %s done: %s", *answering.done({})[:2], error)
 
     async def _answer(self, message: Message) -> Reply:
-        if message.command is not None and message.command[0] != "feel":  # not a feeling
-            return await self._feeling(message, "reading")
+        sender, chat = message.sender, message.chat
+        if message.command is not None and message.command[0] != "feel":
+            name, args = message.command
+            return await self.commands.run(sender, name, args, chat, message.is_admin)
         # A feeling: the answer to a check-in when one was just sent to this chat.
-        return await self.checkins.reply_to(
-            message.sender, message.chat, lambda kind: self._feeling(message, kind)
-        )
+        return await self.checkins.reply_to(sender, chat, lambda kind: self._feeling(message, kind))
 
     async def _feeling(self, message: Message, kind: str) -> Reply:
         sender, chat, conversation = message.sender, message.chat, self.conversation
         text = message.text
-        if message.command is not None:
-            name, args = message.command
-            if name != "feel":
-                return await self.commands.run(sender, name, args, chat, message.is_admin)
-            text = " ".join(args)  # /feel … : words, and any photo or voice note with them
+        if message.command is not None:  # /feel …: words, and any photo or voice note with them
+            text = " ".join(message.command[1])
             if not text and message.media is None:
                 return Reply(self.say(sender, "feel_usage"), ok=False)
         media = message.media
