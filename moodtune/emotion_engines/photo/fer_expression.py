@@ -18,11 +18,15 @@ import numpy as np
 
 from moodtune.emotion_engines import label_maps
 from moodtune.emotion_engines.bundled import Weights
-from moodtune.emotion_engines.engine import single_threaded_torch
 from moodtune.emotion_engines.lazy import LazyModel, load_shared
 from moodtune.emotion_engines.photo.expression import ExpressionReader, ModelExpressionReader
 from moodtune.emotion_engines.photo.expression_model import expression_reading
-from moodtune.emotion_engines.photo.mini_xception import INPUT_SIDE, LABELS, load_mini_xception
+from moodtune.emotion_engines.photo.mini_xception import (
+    INPUT_SIDE,
+    LABELS,
+    load_mini_xception,
+    softmax,
+)
 from moodtune.emotion_engines.reading import Reading
 
 ENGINE = "face:mini-xception"
@@ -33,20 +37,16 @@ class FerExpressionReader:
     name = "mini-xception"
 
     def __init__(self, weights: Path) -> None:
-        single_threaded_torch()
         self._network = load_mini_xception(weights)
         self._table = label_maps.load("ekman7")
 
     def read(self, faces: Sequence[np.ndarray]) -> list[Reading]:
-        import torch
-
         usable = [i for i, face in enumerate(faces) if min(face.shape[:2]) >= MIN_FACE_SIDE]
         readings = [Reading.empty("photo", ENGINE, "the face is too small to read")] * len(faces)
         if not usable:
             return readings
-        batch = torch.from_numpy(np.stack([_prepared(faces[i]) for i in usable]))
-        with torch.inference_mode():
-            probabilities = self._network(batch).softmax(dim=-1).double().numpy()
+        batch = np.stack([_prepared(faces[i]) for i in usable])
+        probabilities = softmax(self._network(batch).astype(np.float64))
         for index, row in zip(usable, probabilities, strict=True):
             readings[index] = expression_reading(LABELS, row, self._table, ENGINE)
         return readings
@@ -64,9 +64,9 @@ def fer_expression_reader(weights: Weights, fallback: ExpressionReader) -> Model
 
 
 def _prepared(face: np.ndarray) -> np.ndarray:
-    """A crop as the network saw FER-2013: grey, 64 × 64, −1..1, one channel first."""
+    """A crop as the network saw FER-2013: grey, 64 × 64, −1..1."""
     grey = cv2.cvtColor(face, cv2.COLOR_RGB2GRAY) if face.ndim == 3 else face
     shrinking = min(grey.shape[:2]) > INPUT_SIDE
     method = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
     small = cv2.resize(grey, (INPUT_SIDE, INPUT_SIDE), interpolation=method)
-    return ((small.astype(np.float32) / 255.0 - 0.5) * 2.0)[None]
+    return (small.astype(np.float32) / 255.0 - 0.5) * 2.0
