@@ -46,8 +46,10 @@ class App:
     async def open(cls, settings: Settings, progress: bool = False) -> App:
         """Migrate the database, load the demo catalog into an empty one, index the tracks."""
         from moodtune.catalog.loader import ensure_demo_catalog
+        from moodtune.emotion_engines.memory import keep_big_blocks_apart
         from moodtune.storage.db import make_engine, make_session_factory
 
+        keep_big_blocks_apart()  # before the engines allocate: big blocks are given back
         engines = Engines(settings)
         # Loading jieba and the lexicons takes a second or two: overlap it with migrating.
         warming = asyncio.create_task(asyncio.to_thread(engines.text.warm_up))

@@ -13,6 +13,13 @@ largest block freed, up to 32 MB), and a heap is only given back from its top.
 500 MB had been freed, and nothing when nothing was, so it is called only after a big
 picture or voice note, on the worker thread. Other C libraries have no such call (musl
 gives big blocks back by itself): there this does nothing.
+
+``keep_big_blocks_apart()`` goes to the cause: it fixes malloc's mmap threshold at 1 MB
+(setting it also stops glibc from raising it), so every block of 1 MB or more (a decoded
+picture, an audio buffer, a model's activations) is mapped on its own and unmapped the
+moment it is freed, instead of staying in a heap. Fuzzing the handlers, that kept 120 MB
+less resident and lowered the peak by 130 MB (benchmarks/bench_fuzz.py); a mapping costs
+a page fault per 4 KB touched, about 0.2 ms for a working-size photo.
 """
 
 from __future__ import annotations
@@ -31,11 +38,34 @@ def return_freed_memory() -> bool:
     return bool(trim(0)) if trim is not None else False
 
 
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
+MMAP_THRESHOLD = 1024 * 1024
+
+
+def keep_big_blocks_apart() -> bool:
+    """Blocks of 1 MB or more each get a mapping of their own, given back when freed;
+    whether the C library took the setting (False without glibc)."""
+    libc = _libc()
+    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    if mallopt is None:
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c"))
+    except OSError:
+        return None
+
+
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    except OSError:
+    libc = _libc()
+    if libc is None:
         return None
     trim = getattr(libc, "malloc_trim", None)
     if trim is None:
