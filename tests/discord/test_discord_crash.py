@@ -9,35 +9,21 @@ Discord returns the message it made the first time instead of making a second.""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
-import sys
 from pathlib import Path
 
+from bot_process import bot_environment, kill_bot, start_bot, stop_bot
 from fake_discord import FakeDiscord
 
-MOODTUNE = [sys.executable, "-c", "from moodtune.bot.cli import main; main()"]
 PEOPLE, PER_PERSON = 60, 5  # 300 messages
 KILL_AFTER = 100  # answers seen before the kill
 FEELINGS = ("I feel calm tonight", "so happy today!", "I miss home", "a bit anxious")
 
 
 def environment(fake: FakeDiscord, data_dir: Path) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("MOODTUNE_")},
-        "MOODTUNE_DATA_DIR": str(data_dir),
-        "MOODTUNE_DISCORD_TOKEN": fake.token,
-        "MOODTUNE_DISCORD_API_URL": fake.api_url,
-        "MOODTUNE_MESSAGES_PER_MINUTE": "0",
-    }
-
-
-async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *MOODTUNE, "run", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    return bot_environment(
+        data_dir, MOODTUNE_DISCORD_TOKEN=fake.token, MOODTUNE_DISCORD_API_URL=fake.api_url
+    )
 
 
 def answered(fake: FakeDiscord, messages: list[str]) -> int:
@@ -49,7 +35,7 @@ async def test_a_killed_bot_loses_nothing(catalog_database: Path, tmp_path: Path
     fake = FakeDiscord()
     await fake.start()
     env = environment(fake, tmp_path)
-    process = await start(env, tmp_path)
+    process = await start_bot(env, tmp_path)
     try:
         await fake.ready(timeout=90)
         people = [fake.add_user(f"person{n}") for n in range(PEOPLE)]
@@ -59,20 +45,17 @@ async def test_a_killed_bot_loses_nothing(catalog_database: Path, tmp_path: Path
             for n, person in enumerate(people)
         ]
         await fake.wait_for(lambda: answered(fake, messages) >= KILL_AFTER, timeout=180)
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
+        await kill_bot(process)
         assert answered(fake, messages) < len(messages)  # killed in the middle of the burst
-        process = await start(env, tmp_path)
+        process = await start_bot(env, tmp_path)
         await fake.wait_for(lambda: answered(fake, messages) == len(messages), timeout=240)
         await asyncio.sleep(1.0)  # anything answered twice would have arrived by now
         counts = [len(fake.replies_to(m)) for m in messages]
         assert counts == [1] * len(messages), f"{sum(c > 1 for c in counts)} answered twice"
         assert all(fake.replies_to(m)[0].components for m in messages), "an apology, not an answer"
     finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        log = await stop_bot(process)
         await fake.stop()
-    log = stderr.decode()
     assert "Traceback" not in log, log[-3000:]
     assert "answering" in log and "left from before the restart" in log
     assert fake.nonce_hits > 0  # answers sent again, shown once

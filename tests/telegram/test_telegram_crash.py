@@ -9,57 +9,31 @@ message is answered exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
-import socket
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from bot_process import bot_environment, free_port, kill_bot, start_bot, stop_bot
 from fake_bot_api import FakeBotApi
 
-MOODTUNE = [sys.executable, "-c", "from moodtune.bot.cli import main; main()"]
 PEOPLE, PER_PERSON = 60, 5  # 300 messages
 KILL_AFTER = 100  # replies seen before the kill
 IN_FLIGHT = 3  # answers the kill may catch between Telegram taking them and their mark
 SECRET = "crash-test-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def environment(fake: FakeBotApi, data_dir: Path, **extra: str) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("MOODTUNE_")},
-        "MOODTUNE_DATA_DIR": str(data_dir),
-        "MOODTUNE_TELEGRAM_TOKEN": fake.token,
-        "MOODTUNE_TELEGRAM_BASE_URL": fake.base_url,
-        "MOODTUNE_TELEGRAM_BASE_FILE_URL": fake.base_file_url,
-        "MOODTUNE_MESSAGES_PER_MINUTE": "0",
+    return bot_environment(
+        data_dir,
+        MOODTUNE_TELEGRAM_TOKEN=fake.token,
+        MOODTUNE_TELEGRAM_BASE_URL=fake.base_url,
+        MOODTUNE_TELEGRAM_BASE_FILE_URL=fake.base_file_url,
         **extra,
-    }
-
-
-async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *MOODTUNE, "run", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
 
 
 def answered(fake: FakeBotApi, updates: list[int]) -> int:
     return sum(1 for u in updates if fake.replies_to(u))
-
-
-async def kill_when(fake: FakeBotApi, updates: list[int], process: Any, count: int) -> None:
-    await fake.wait_for(lambda: answered(fake, updates) >= count, timeout=180)
-    process.send_signal(signal.SIGKILL)
-    await process.wait()
 
 
 def texts(n: int) -> str:
@@ -75,12 +49,6 @@ async def check_every_message_answered_once(fake: FakeBotApi, updates: list[int]
     assert sum(c == 2 for c in counts) <= IN_FLIGHT, f"{sum(c == 2 for c in counts)} twice"
     for update in updates:
         assert fake.replies_to(update)[0].get("reply_markup"), "an apology, not an answer"
-
-
-async def stop(process: asyncio.subprocess.Process) -> str:
-    process.send_signal(signal.SIGINT)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    return stderr.decode()
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -99,7 +67,7 @@ async def test_a_killed_bot_loses_nothing(
             "MOODTUNE_TELEGRAM_WEBHOOK_SECRET": SECRET,
         }
     env = environment(fake, tmp_path, **extra)
-    process = await start(env, tmp_path)
+    process = await start_bot(env, tmp_path)
     try:
         messages = [
             {"message": fake.message(700 + person, text=texts(n))}
@@ -115,14 +83,15 @@ async def test_a_killed_bot_loses_nothing(
         else:
             await fake.wait_for(lambda: fake.webhook, timeout=90)
             delivery = asyncio.create_task(fake.deliver_to_webhook(messages, SECRET))
-        await kill_when(fake, updates, process, KILL_AFTER)
+        await fake.wait_for(lambda: answered(fake, updates) >= KILL_AFTER, timeout=180)
+        await kill_bot(process)
         before = answered(fake, updates)
         assert before < len(updates)  # killed in the middle of the burst
-        process = await start(env, tmp_path)
+        process = await start_bot(env, tmp_path)
         if mode == "webhook":
             await delivery  # Telegram kept retrying what the dead bot did not take
         await check_every_message_answered_once(fake, updates)
     finally:
-        log = await stop(process)
+        log = await stop_bot(process)
         await fake.stop()
     assert "Traceback" not in log
