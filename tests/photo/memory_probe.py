@@ -99,8 +99,10 @@ def _estimate(data: bytes) -> int:
 
 def burst(paths: list[str]) -> None:
     from moodtune.config import Settings
+    from moodtune.emotion_engines.memory import keep_big_blocks_apart
     from moodtune.emotion_engines.photo import build_photo_engine
 
+    keep_big_blocks_apart()  # as App.open does for the bot
     engine = build_photo_engine(Settings())
     photos = [Path(path).read_bytes() for path in paths]
 
