@@ -177,8 +177,9 @@ class Conversation:
     ) -> Reply:
         try:
             analysis = await self.app.engines.analyze(inputs)
-        except InputError as error:
-            return Reply(str(error), ok=False)
+        except InputError as error:  # its sentence, in the person's language
+            said = note_text(error.args[0], language) if error.args else ""
+            return Reply(said or say("input_unusable", language), ok=False)
         reading = analysis.fused  # without signal, the person's recent moods may answer
         person = await self._person(sender)
         written = message_language(inputs.text or "")

@@ -171,6 +171,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I couldn't fetch that file. Please send it again.",
         "zh": "没能获取这个文件，请再发一次。",
     },
+    "input_unusable": {
+        "en": "I could not use that.",
+        "zh": "这个我没法使用。",
+    },
     "server_error": {
         "en": "Something went wrong on my side. Please try again in a moment.",
         "zh": "我这边出了点问题，请稍后再试。",
@@ -512,6 +516,106 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这段 {total:.0f} 秒的语音，我听了前 {seconds:.0f} 秒。",
     },
     "note_fusion_no_mood": {"en": "no feeling could be read", "zh": "没有读出任何情绪"},
+    # Input an engine refuses (its InputError carries one of these codes).
+    "note_input_text_not_text": {
+        "en": "I can only read text messages, not {kind}.",
+        "zh": "我只能读文字消息。",
+    },
+    "note_input_text_too_long": {
+        "en": "That message is {length} characters long; I read at most {limit}.",
+        "zh": "这条消息有 {length} 个字符，我最多读 {limit} 个。",
+    },
+    "note_input_text_empty": {
+        "en": "That message is empty: tell me in a few words how you feel.",
+        "zh": "这条消息是空的：用几个字告诉我你的感受吧。",
+    },
+    "note_input_text_binary": {
+        "en": "That looks like binary data, not a text message.",
+        "zh": "这看起来是二进制数据，不是文字消息。",
+    },
+    "note_input_photo_not_an_image": {
+        "en": "This file is not an image I can read (JPEG, PNG, WebP or GIF).",
+        "zh": "这个文件不是我能读的图片（JPEG、PNG、WebP 或 GIF）。",
+    },
+    "note_input_photo_damaged": {
+        "en": "The picture is truncated or damaged; I could not decode it.",
+        "zh": "这张图片不完整或已损坏，我没法解码。",
+    },
+    "note_input_photo_not_bytes": {
+        "en": "A photo must arrive as bytes, not as {kind}.",
+        "zh": "照片必须以文件的形式发来。",
+    },
+    "note_input_photo_empty": {
+        "en": "The file is empty; send a photo (JPEG, PNG or WebP).",
+        "zh": "文件是空的；请发一张照片（JPEG、PNG 或 WebP）。",
+    },
+    "note_input_photo_too_big": {
+        "en": "The file is {size}; the limit is {limit}.",
+        "zh": "文件有 {size}，上限是 {limit}。",
+    },
+    "note_input_photo_over_pillow_guard": {
+        "en": "The picture has more than {pixels} pixels; the limit is {limit} pixels.",
+        "zh": "这张图片超过 {pixels} 像素，上限是 {limit} 像素。",
+    },
+    "note_input_photo_too_many_pixels": {
+        "en": "The picture is {size} pixels; the limit is {limit} pixels.",
+        "zh": "这张图片是 {size} 像素，上限是 {limit} 像素。",
+    },
+    "note_input_photo_too_costly": {
+        "en": "The picture is {size} pixels; decoding it would take {memory} of memory, "
+        "and the limit is {limit}.",
+        "zh": "这张图片是 {size} 像素，解码要占用 {memory} 内存，上限是 {limit}。",
+    },
+    "note_file_jpeg": {"en": "a JPEG image", "zh": "JPEG 图片"},
+    "note_file_png": {"en": "a PNG image", "zh": "PNG 图片"},
+    "note_file_gif": {"en": "a GIF image", "zh": "GIF 图片"},
+    "note_file_webp": {"en": "a WebP image", "zh": "WebP 图片"},
+    "note_file_pdf": {"en": "a PDF document", "zh": "PDF 文档"},
+    "note_file_zip": {"en": "a ZIP archive", "zh": "ZIP 压缩包"},
+    "note_file_gzip": {"en": "a gzip archive", "zh": "gzip 压缩包"},
+    "note_file_program": {"en": "a program", "zh": "程序"},
+    "note_input_voice_other_file": {
+        "en": "This file is {kind}, not a voice note.",
+        "zh": "这个文件是{kind}，不是语音。",
+    },
+    "note_input_voice_not_bytes": {
+        "en": "A voice note must be bytes of an audio file, not {kind}.",
+        "zh": "语音必须以音频文件的形式发来。",
+    },
+    "note_input_voice_empty": {"en": "The voice note is empty.", "zh": "这条语音是空的。"},
+    "note_input_voice_too_big": {
+        "en": "The voice note is {size} MB; I can take at most {limit} MB.",
+        "zh": "这条语音有 {size} MB，我最多能收 {limit} MB。",
+    },
+    "note_input_voice_not_audio": {
+        "en": "I do not recognise this file as audio.",
+        "zh": "我认不出这是音频文件。",
+    },
+    "note_input_voice_damaged": {
+        "en": "This {container} file is damaged or truncated; I could not read it.",
+        "zh": "这个 {container} 文件已损坏或不完整，我读不了。",
+    },
+    "note_input_voice_odd_rate": {
+        "en": "A sample rate of {rate} Hz is not that of a recording.",
+        "zh": "{rate} Hz 的采样率不像是录音。",
+    },
+    "note_input_voice_no_sound": {
+        "en": "This {container} file holds no sound at all.",
+        "zh": "这个 {container} 文件里没有任何声音。",
+    },
+    "note_input_voice_needs_ffmpeg": {
+        "en": "I cannot read {container} audio here: it needs ffmpeg, which is not installed. "
+        "Please send an OGG, MP3, WAV or FLAC file instead.",
+        "zh": "这里读不了 {container} 音频：需要 ffmpeg，但没有安装。请改发 OGG、MP3、WAV 或 FLAC 文件。",
+    },
+    "note_input_voice_undecodable": {
+        "en": "I could not find any sound in this {what}: it is damaged or not audio{detail}.",
+        "zh": "这个文件里找不到任何声音：它已损坏，或者不是音频。",
+    },
+    "note_input_voice_too_slow": {
+        "en": "Decoding this voice note took longer than {seconds} s, so I gave up.",
+        "zh": "解码这条语音超过了 {seconds} 秒，我只好放弃了。",
+    },
     # Discord (moodtune/bot/discord/).
     "discord_mention_me": {
         "en": "I can't read replies here unless you mention me (@{name}) or use /feel.",

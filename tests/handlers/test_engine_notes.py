@@ -8,6 +8,8 @@ import copy
 import io
 import pickle
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +130,62 @@ async def test_a_silent_voice_note_is_answered_in_chinese(handlers: Handlers) ->
 def test_every_note_sentence_formats(language: str) -> None:
     values = {"count": 3, "read": 2, "labels": "ekman7", "light": "x", "colour": "y",
               "valence": 0.5, "arousal": -0.25, "seconds": 120.0, "total": 300.0,
-              "found": 60}  # fmt: skip
+              "found": 60, "kind": "a PNG image", "length": "5,000", "limit": "4,000",
+              "size": "1 × 2", "pixels": "9", "memory": "1 MB", "container": "MP3",
+              "rate": 7, "what": "file", "detail": " (reason)"}  # fmt: skip
     for key, sentences in MESSAGES.items():
         if key.startswith("note_"):
             assert sentences[language].format(**values)
+
+
+def test_every_input_error_the_engines_raise_carries_a_code() -> None:
+    """A refusal written as a plain string would reach a Chinese speaker in English."""
+    plain = []
+    for path in ENGINES.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            raised = node.exc.func
+            if isinstance(raised, ast.Name) and raised.id.endswith(
+                ("InputError", "UnavailableError")
+            ):
+                argument = node.exc.args[0] if node.exc.args else None
+                if isinstance(argument, ast.Constant | ast.JoinedStr):
+                    plain.append(f"{path.name}:{node.lineno}")
+    assert not plain, plain
+
+
+async def test_refused_input_is_explained_in_the_persons_language(handlers: Handlers) -> None:
+    talk = handlers.conversation
+    claims_huge = png(Image.new("L", (1, 1)))  # its header then says 10,000 × 10,000
+    header = b"IHDR" + struct.pack(">II", 10_000, 10_000) + claims_huge[24:29]
+    claims_huge = (
+        claims_huge[:12] + header + struct.pack(">I", zlib.crc32(header)) + claims_huge[33:]
+    )
+    refusals = {
+        "empty photo": (talk.on_photo, b"", "文件是空的；请发一张照片（JPEG、PNG 或 WebP）。"),
+        "not an image": (
+            talk.on_photo, b"hello", "这个文件不是我能读的图片（JPEG、PNG、WebP 或 GIF）。"
+        ),
+        "too many pixels": (
+            talk.on_photo, claims_huge,
+            "这张图片是 10,000 × 10,000 像素，上限是 50,000,000 像素。",
+        ),
+        "a picture as a voice note": (
+            talk.on_voice, png(Image.new("RGB", (8, 8))), "这个文件是PNG 图片，不是语音。"
+        ),
+        "empty voice note": (talk.on_voice, b"", "这条语音是空的。"),
+        "noise as a voice note": (talk.on_voice, bytes(range(256)) * 40, None),
+    }  # fmt: skip
+    for case, (send, data, expected) in refusals.items():
+        chinese, english = await send(CHINESE, data), await send(ENGLISH, data)
+        assert not chinese.ok and not english.ok, case
+        if expected is not None:
+            assert chinese.text == expected, case
+        assert not LATIN.search(
+            chinese.text.replace("JPEG", "")
+            .replace("PNG", "")
+            .replace("WebP", "")
+            .replace("GIF", "")
+        ), (case, chinese.text)
+        assert LATIN.search(english.text) and english.text != chinese.text, case

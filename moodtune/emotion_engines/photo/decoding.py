@@ -29,12 +29,17 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 from moodtune.emotion_engines.memory import DECODING, return_freed_memory
 from moodtune.emotion_engines.photo.decoding_cost import decoding_budget, decoding_cost
 from moodtune.emotion_engines.photo.shrinking import fit, shrunk_rgb
+from moodtune.emotion_engines.reading import Note
 from moodtune.errors import InputError
 
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")  # JPEG includes MPO (phone multi-picture)
 WORKING_PIXELS: Final = 1_000_000  # face crops and the scene are read at about 1 megapixel
-_NOT_AN_IMAGE: Final = "This file is not an image I can read (JPEG, PNG, WebP or GIF)."
-_DAMAGED: Final = "The picture is truncated or damaged; I could not decode it."
+_NOT_AN_IMAGE: Final = Note(
+    "input_photo_not_an_image", "This file is not an image I can read (JPEG, PNG, WebP or GIF)."
+)
+_DAMAGED: Final = Note(
+    "input_photo_damaged", "The picture is truncated or damaged; I could not decode it."
+)
 
 BIG_PICTURE_BYTES: Final = 64 * 1024 * 1024  # after decoding this much, memory is given back
 
@@ -104,12 +109,28 @@ def decode_photo(
 
 def _checked_bytes(data: object, max_bytes: int) -> bytes:
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise PhotoInputError(f"A photo must arrive as bytes, not as {type(data).__name__}.")
+        raise PhotoInputError(
+            Note(
+                "input_photo_not_bytes",
+                f"A photo must arrive as bytes, not as {type(data).__name__}.",
+                kind=type(data).__name__,
+            )
+        )
     data = bytes(data)
     if not data:
-        raise PhotoInputError("The file is empty; send a photo (JPEG, PNG or WebP).")
+        raise PhotoInputError(
+            Note("input_photo_empty", "The file is empty; send a photo (JPEG, PNG or WebP).")
+        )
     if len(data) > max_bytes:
-        raise PhotoInputError(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+        size, limit = _size(len(data)), _size(max_bytes)
+        raise PhotoInputError(
+            Note(
+                "input_photo_too_big",
+                f"The file is {size}; the limit is {limit}.",
+                size=size,
+                limit=limit,
+            )
+        )
     return data
 
 
@@ -120,9 +141,14 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError as error:
         # Pillow's own guard (2 × Image.MAX_IMAGE_PIXELS) fired before our check could.
         guard = 2 * (Image.MAX_IMAGE_PIXELS or max_pixels)
+        pixels, limit = f"{guard:,}", f"{min(guard, max_pixels):,}"
         raise PhotoInputError(
-            f"The picture has more than {guard:,} pixels; "
-            f"the limit is {min(guard, max_pixels):,} pixels."
+            Note(
+                "input_photo_over_pillow_guard",
+                f"The picture has more than {pixels} pixels; the limit is {limit} pixels.",
+                pixels=pixels,
+                limit=limit,
+            )
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise PhotoInputError(_NOT_AN_IMAGE) from error
@@ -132,8 +158,14 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise PhotoInputError(_NOT_AN_IMAGE)
     if width * height > max_pixels:
         image.close()
+        size, limit = f"{width:,} × {height:,}", f"{max_pixels:,}"
         raise PhotoInputError(
-            f"The picture is {width:,} × {height:,} pixels; the limit is {max_pixels:,} pixels."
+            Note(
+                "input_photo_too_many_pixels",
+                f"The picture is {size} pixels; the limit is {limit} pixels.",
+                size=size,
+                limit=limit,
+            )
         )
     return image
 
@@ -149,9 +181,16 @@ def _affordable(image: Image.Image, max_pixels: int, working_pixels: int) -> tup
     cost = decoding_cost(image, declared, working_pixels)
     budget = decoding_budget(max_pixels, working_pixels)
     if cost > budget:
+        size, memory, limit = f"{declared[0]:,} × {declared[1]:,}", _size(cost), _size(budget)
         raise PhotoInputError(
-            f"The picture is {declared[0]:,} × {declared[1]:,} pixels; decoding it would take "
-            f"{_size(cost)} of memory, and the limit is {_size(budget)}."
+            Note(
+                "input_photo_too_costly",
+                f"The picture is {size} pixels; decoding it would take {memory} of memory, "
+                f"and the limit is {limit}.",
+                size=size,
+                memory=memory,
+                limit=limit,
+            )
         )
     return cost, budget
 

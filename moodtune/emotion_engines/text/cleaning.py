@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from moodtune.emotion_engines.reading import Note
 from moodtune.errors import InputError
 
 # Above this share of junk code points the input is binary, not a message with typos.
@@ -31,6 +32,9 @@ _NARROW = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 # Runs of spaces and tabs become one space; a lone space is left alone (no work to do).
 _WHITESPACE_RUN = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")
+
+
+_EMPTY = Note("input_text_empty", "That message is empty: tell me in a few words how you feel.")
 
 
 class TextInputError(InputError):
@@ -68,17 +72,31 @@ def _narrowed(text: str) -> str:
 def clean_text(text: str, max_chars: int) -> str:
     """The message, tidied; raises `TextInputError` when it cannot be read as text."""
     if not isinstance(text, str):
-        raise TextInputError(f"I can only read text messages, not {type(text).__name__}.")
-    if len(text) > max_chars:
         raise TextInputError(
-            f"That message is {len(text):,} characters long; I read at most {max_chars:,}."
+            Note(
+                "input_text_not_text",
+                f"I can only read text messages, not {type(text).__name__}.",
+                kind=type(text).__name__,
+            )
+        )
+    if len(text) > max_chars:
+        length, limit = f"{len(text):,}", f"{max_chars:,}"
+        raise TextInputError(
+            Note(
+                "input_text_too_long",
+                f"That message is {length} characters long; I read at most {limit}.",
+                length=length,
+                limit=limit,
+            )
         )
     if not text.strip():
-        raise TextInputError("That message is empty: tell me in a few words how you feel.")
+        raise TextInputError(_EMPTY)
     junk = _junk_in(text)
     if junk:
         if sum(map(text.count, junk)) / len(text) > JUNK_SHARE_LIMIT:
-            raise TextInputError("That looks like binary data, not a text message.")
+            raise TextInputError(
+                Note("input_text_binary", "That looks like binary data, not a text message.")
+            )
         text = "".join(char for char in text if char not in junk)
     if not text.isascii():  # ASCII is NFKC already (isascii is a flag, not a scan)
         text = _narrowed(text)
@@ -88,5 +106,5 @@ def clean_text(text: str, max_chars: int) -> str:
         text = _WHITESPACE_RUN.sub(" ", text)
     text = text.strip()
     if not text:
-        raise TextInputError("That message is empty: tell me in a few words how you feel.")
+        raise TextInputError(_EMPTY)
     return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from moodtune.emotion_engines.reading import Note
 from moodtune.emotion_engines.voice.errors import VoiceInputError
 
 
@@ -33,15 +34,15 @@ _AUDIO: tuple[tuple[int, bytes, Container], ...] = (
     (0, b"0&\xb2u\x8ef\xcf\x11", Container("WMA", soundfile=False)),
 )
 
-_NOT_AUDIO: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x89PNG", "a PNG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"\x1f\x8b", "a gzip archive"),
+_NOT_AUDIO: tuple[tuple[bytes, Note], ...] = (
+    (b"\xff\xd8\xff", Note("file_jpeg", "a JPEG image")),
+    (b"\x89PNG", Note("file_png", "a PNG image")),
+    (b"GIF8", Note("file_gif", "a GIF image")),
+    (b"%PDF", Note("file_pdf", "a PDF document")),
+    (b"PK\x03\x04", Note("file_zip", "a ZIP archive")),
+    (b"\x7fELF", Note("file_program", "a program")),
+    (b"MZ", Note("file_program", "a program")),
+    (b"\x1f\x8b", Note("file_gzip", "a gzip archive")),
 )
 
 
@@ -50,9 +51,14 @@ def sniff(data: bytes) -> Container:
     head = bytes(data[:16])
     for magic, kind in _NOT_AUDIO:
         if head.startswith(magic):
-            raise VoiceInputError(f"This file is {kind}, not a voice note.")
+            raise VoiceInputError(
+                Note("input_voice_other_file", f"This file is {kind}, not a voice note.", kind=kind)
+            )
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        raise VoiceInputError("This file is a WebP image, not a voice note.")
+        kind = Note("file_webp", "a WebP image")
+        raise VoiceInputError(
+            Note("input_voice_other_file", f"This file is {kind}, not a voice note.", kind=kind)
+        )
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return Container("WAV", soundfile=True)
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):

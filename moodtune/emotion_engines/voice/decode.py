@@ -18,6 +18,7 @@ import soundfile
 from scipy.signal import resample_poly
 
 from moodtune.emotion_engines.memory import return_freed_memory
+from moodtune.emotion_engines.reading import Note
 from moodtune.emotion_engines.voice.containers import UNKNOWN, Container, sniff
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 from moodtune.emotion_engines.voice.ffmpeg import decode_with_ffmpeg
@@ -58,16 +59,26 @@ class Audio:
 def decode(data: bytes, max_bytes: int, max_seconds: float) -> Audio:
     """Decode a voice note; VoiceInputError with a human sentence when it cannot be."""
     if not isinstance(data, bytes | bytearray | memoryview):
+        kind = type(data).__name__
         raise VoiceInputError(
-            f"A voice note must be bytes of an audio file, not {type(data).__name__}."
+            Note(
+                "input_voice_not_bytes",
+                f"A voice note must be bytes of an audio file, not {kind}.",
+                kind=kind,
+            )
         )
     data = bytes(data)
     if not data:
-        raise VoiceInputError("The voice note is empty.")
+        raise VoiceInputError(Note("input_voice_empty", "The voice note is empty."))
     if len(data) > max_bytes:
+        size, limit = f"{len(data) / 2**20:.1f}", f"{max_bytes / 2**20:.1f}"
         raise VoiceInputError(
-            f"The voice note is {len(data) / 2**20:.1f} MB; "
-            f"I can take at most {max_bytes / 2**20:.1f} MB."
+            Note(
+                "input_voice_too_big",
+                f"The voice note is {size} MB; I can take at most {limit} MB.",
+                size=size,
+                limit=limit,
+            )
         )
     try:
         return _decoded(data, sniff(data), max_seconds)
@@ -98,10 +109,16 @@ def _decode_ffmpeg(data: bytes, container: Container, max_seconds: float) -> Aud
         samples = _clean(decode_with_ffmpeg(data, RATE, max_seconds, container.name))
     except VoiceInputError as error:
         if container is UNKNOWN:
-            raise VoiceInputError("I do not recognise this file as audio.") from error
+            raise VoiceInputError(
+                Note("input_voice_not_audio", "I do not recognise this file as audio.")
+            ) from error
         if container.soundfile and isinstance(error, DecoderUnavailableError):
             raise VoiceInputError(
-                f"This {container.name} file is damaged or truncated; I could not read it."
+                Note(
+                    "input_voice_damaged",
+                    f"This {container.name} file is damaged or truncated; I could not read it.",
+                    container=container.name,
+                )
             ) from error
         raise
     limit = int(max_seconds * RATE)
@@ -115,7 +132,13 @@ def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> 
     with soundfile.SoundFile(io.BytesIO(data)) as note:
         rate = note.samplerate
         if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
-            raise VoiceInputError(f"A sample rate of {rate} Hz is not that of a recording.")
+            raise VoiceInputError(
+                Note(
+                    "input_voice_odd_rate",
+                    f"A sample rate of {rate} Hz is not that of a recording.",
+                    rate=rate,
+                )
+            )
         known_frames = note.frames if 0 < note.frames < 2**62 else None
         limit = int(max_seconds * min(rate, DECODED_RATE_CAP))
         frames_per_block = max(1, BLOCK_SAMPLES // note.channels)
@@ -129,7 +152,13 @@ def _decode_soundfile(data: bytes, container: Container, max_seconds: float) -> 
             remaining -= block.shape[0]
         truncated = remaining <= 0 and _continues(note)
     if not blocks:
-        raise VoiceInputError(f"This {container.name} file holds no sound at all.")
+        raise VoiceInputError(
+            Note(
+                "input_voice_no_sound",
+                f"This {container.name} file holds no sound at all.",
+                container=container.name,
+            )
+        )
     samples = _clean(resample(np.concatenate(blocks), rate))
     source = known_frames / rate if known_frames is not None else None
     return Audio(samples, RATE, container.name, "soundfile", source, truncated)

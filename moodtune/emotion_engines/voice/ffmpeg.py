@@ -17,6 +17,7 @@ import subprocess
 
 import numpy as np
 
+from moodtune.emotion_engines.reading import Note
 from moodtune.emotion_engines.voice.errors import DecoderUnavailableError, VoiceInputError
 
 TIMEOUT_SECONDS = 30.0
@@ -30,8 +31,12 @@ def decode_with_ffmpeg(
     executable = shutil.which("ffmpeg")
     if executable is None:
         raise DecoderUnavailableError(
-            f"I cannot read {container} audio here: it needs ffmpeg, which is not installed. "
-            "Please send an OGG, MP3, WAV or FLAC file instead."
+            Note(
+                "input_voice_needs_ffmpeg",
+                f"I cannot read {container} audio here: it needs ffmpeg, which is not installed. "
+                "Please send an OGG, MP3, WAV or FLAC file instead.",
+                container=container,
+            )
         )
     output = [
         "-t", f"{max_seconds:.3f}", "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1",
@@ -46,7 +51,12 @@ def decode_with_ffmpeg(
         detail = _last_error(completed.stderr)
         what = "file" if container == "unknown" else f"{container} file"
         raise VoiceInputError(
-            f"I could not find any sound in this {what}: it is damaged or not audio{detail}."
+            Note(
+                "input_voice_undecodable",
+                f"I could not find any sound in this {what}: it is damaged or not audio{detail}.",
+                what=what,
+                detail=detail,
+            )
         )
     if completed.stderr.strip():  # it decoded, with complaints (a damaged frame or two)
         count = len(completed.stderr.strip().splitlines())
@@ -90,6 +100,11 @@ def _run(
             check=False,
         )
     except subprocess.TimeoutExpired as error:
+        seconds = f"{timeout:.0f}"
         raise VoiceInputError(
-            f"Decoding this voice note took longer than {timeout:.0f} s, so I gave up."
+            Note(
+                "input_voice_too_slow",
+                f"Decoding this voice note took longer than {seconds} s, so I gave up.",
+                seconds=seconds,
+            )
         ) from error
