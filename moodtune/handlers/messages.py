@@ -42,6 +42,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/mode auto|match|lift — answer each feeling as suits it (sorrow matched, "
         "anxiety soothed), always match it, or lift it step by step\n"
         "/mood — a chart of your mood over the last 30 days\n"
+        "/checkin 21:00 Shanghai — I ask how you are every day at that time (/checkin off)\n"
+        "/playlist — in a group: tracks for everyone's mood, each member's named\n"
         "/export — everything I store about you, as JSON\n"
         "/forget — erase everything I store about you\n"
         "/privacy — what I keep and what I don't",
@@ -50,6 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/mode auto|match|lift — 按心情选择回应（难过时陪伴，焦虑时安抚）、"
         "总是贴合心情，或一步步让心情好起来\n"
         "/mood — 你最近 30 天的心情图\n"
+        "/checkin 21:00 北京 — 每天这个时间问问你的心情（/checkin off 关闭）\n"
+        "/playlist — 在群里：给所有人心情的歌单，写明每首为谁而选\n"
         "/export — 以 JSON 导出我保存的关于你的全部数据\n"
         "/forget — 删除我保存的关于你的一切\n"
         "/privacy — 我保存什么、不保存什么",
@@ -606,7 +610,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note_input_voice_needs_ffmpeg": {
         "en": "I cannot read {container} audio here: it needs ffmpeg, which is not installed. "
         "Please send an OGG, MP3, WAV or FLAC file instead.",
-        "zh": "这里读不了 {container} 音频：需要 ffmpeg，但没有安装。请改发 OGG、MP3、WAV 或 FLAC 文件。",
+        "zh": "这里读不了 {container} 音频：需要 ffmpeg，但没有安装。"
+        "请改发 OGG、MP3、WAV 或 FLAC 文件。",
     },
     "note_input_voice_undecodable": {
         "en": "I could not find any sound in this {what}: it is damaged or not audio{detail}.",
