@@ -97,11 +97,21 @@ async def analyze(settings: Settings, inputs: Inputs) -> Analysis:
 
 
 async def recommend(settings: Settings, inputs: Inputs, k: int) -> tuple[Analysis, list[Pick]]:
-    """A one-off recommendation: no person, so no taste and no repeat window."""
+    """A one-off recommendation: no person, so no taste and no repeat window; otherwise as
+    the bot answers a newcomer (the default mode, the message's language leading)."""
+    from moodtune.emotion_engines.text.scripts import message_language
+    from moodtune.recommender.modes import DEFAULT_MODE
+    from moodtune.recommender.ranking import Listener
+
     app = await App.open(settings)
     try:
         analysis = await app.engines.analyze(inputs)
-        picks = rank(app.catalog, analysis.fused.vector, k, max_per_artist=settings.max_per_artist)
+        written = message_language(inputs.text or "")
+        listener = Listener.of(written) if settings.picks_follow_language else Listener()
+        picks = rank(
+            app.catalog, analysis.fused.vector, k, max_per_artist=settings.max_per_artist,
+            language=written or "en", mode=DEFAULT_MODE, listener=listener,
+        )  # fmt: skip
         return analysis, picks
     finally:
         await app.close()

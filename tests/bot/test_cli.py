@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from cli_runner import run
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
 REFERENCE_SENTENCE = "后悔也都没有用 还不如一切没有发生过 不过就是又少一个诗人 换一个人沉迷你的笑"
 REFERENCE_VECTOR = {"PG": 0.2428551306, "NJ": 0.4126081997, "NH": 0.1752025717, "NE": 0.1693340980}
 
@@ -96,6 +98,15 @@ def test_recommend_lists_real_tracks_with_links() -> None:
     payload = json.loads(run("recommend", "--json", "我好想你", "-k", "4").stdout)
     assert len(payload["tracks"]) == 4
     assert all(t["why"] and t["link"].startswith("https://") for t in payload["tracks"])
+
+
+def test_recommend_picks_as_the_bot_answers_a_newcomer() -> None:
+    """The message's language leads, as in the bot (the catalog mixes a dozen languages)."""
+    for text in ("我今天很难过，一个人在家", "今天超级开心"):
+        tracks = json.loads(run("recommend", "--json", text, "-k", "5").stdout)["tracks"]
+        chinese = [t for t in tracks if HAN.search(t["title"] + "".join(t["artists"]))]
+        assert len(chinese) >= 4, [t["title"] for t in tracks]
+        assert all(HAN.search(t["why"]) for t in tracks)  # told in the message's language
 
 
 def test_catalog_import_reports_bad_rows_and_keeps_good_ones(tmp_path: Path) -> None:
