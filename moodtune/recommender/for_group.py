@@ -21,10 +21,9 @@ from datetime import datetime, timedelta
 from moodtune.config import Settings
 from moodtune.emotion import EmotionVector
 from moodtune.recommender.groups import Member, Playlist, Strategy, group_playlist
-from moodtune.recommender.groups import primary_language as language_of
 from moodtune.recommender.mood_state import HORIZON_HALF_LIVES, decayed_mood
 from moodtune.recommender.people import People
-from moodtune.recommender.tracks import CatalogIndex
+from moodtune.recommender.tracks import CatalogIndex, primary_language
 from moodtune.storage import moods, room_offers
 from moodtune.storage.types import utc_now
 
@@ -103,7 +102,7 @@ async def recommend_for_group(
         return GroupAnswer([], group_playlist(catalog, [], k, strategy), [])
     states = await asyncio.gather(*(people.get(platform, m.user_id) for m in members))
     chosen = [
-        Member(m.mood.values, state.taste(catalog), language_of(m.language))
+        Member(m.mood.values, state.taste(catalog), primary_language(m.language))
         for m, state in zip(members, states, strict=True)
     ]
     async with people.sessions() as session, session.begin():

@@ -105,11 +105,6 @@ class Playlist:
     room_mood: np.ndarray  # the members' moods averaged (the room chart, the votes' mood)
 
 
-def primary_language(code: str | None) -> str:
-    """'zh-hans' → 'zh', 'en_US' → 'en', None → ''."""
-    return (code or "").replace("_", "-").split("-")[0].strip().lower()
-
-
 def group_playlist(
     catalog: CatalogIndex,
     members: Sequence[Member],

@@ -41,7 +41,7 @@ from moodtune.recommender.explain import Reasons, explain
 from moodtune.recommender.prior import PRIOR_VOTES, GlobalPrior
 from moodtune.recommender.prior import effects as crowd_effects
 from moodtune.recommender.taste import Taste, labels_of
-from moodtune.recommender.tracks import CatalogIndex, TrackInfo
+from moodtune.recommender.tracks import CatalogIndex, TrackInfo, primary_language
 
 # The weights below were chosen with the offline simulation (recommender/simulation.py).
 POOL_PER_PICK = 20  # candidates looked at per track asked for
@@ -97,11 +97,6 @@ class Listener:
                 leads[code] = leads.get(code, 0.0) + lead
         artists = frozenset(a.casefold() for a in recent_artists)
         return cls(leads, artists, feeling, response)
-
-
-def primary_language(code: str | None) -> str:
-    """'zh-Hans' → 'zh', 'pt_BR' → 'pt', None → ''."""
-    return (code or "").replace("_", "-").split("-")[0].strip().casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +283,9 @@ def _leads(
     wordless = max(languages.values()) / 2 if languages else 0.0
     leads = {}
     for track_id in candidate_ids(slots):
-        track = catalog.tracks[track_id]
-        lead = -ARTIST_SIZE_WEIGHT * catalog.artist_weight(track)
+        lead = -ARTIST_SIZE_WEIGHT * catalog.artist_weights[track_id]
         if languages:
-            language = primary_language(track.language)
+            language = catalog.languages[track_id]
             lead += wordless if language == WORDLESS else languages.get(language, 0.0)
         if lead:
             leads[track_id] = lead

@@ -30,6 +30,11 @@ class TrackInfo:
         return " / ".join(self.artists)
 
 
+def primary_language(code: str | None) -> str:
+    """'zh-Hans' → 'zh', 'pt_BR' → 'pt', None → ''."""
+    return (code or "").replace("_", "-").split("-")[0].strip().casefold()
+
+
 class CatalogIndex:
     """Every recommendable track (non-zero vector) with an exact nearest-neighbour index,
     and how many tracks each artist has (case-folded names)."""
@@ -42,6 +47,10 @@ class CatalogIndex:
         self.artist_tracks = Counter(a.casefold() for t in usable for a in set(t.artists))
         sizes = sorted(self.artist_tracks.values())
         self.typical_artist_tracks = sizes[len(sizes) // 2] if sizes else 1
+        # Read for every candidate of every reply (~200): worked out once here, they cost
+        # a dictionary lookup there instead of ~1 µs each (230 µs of a 420 µs re-rank).
+        self.artist_weights = {t.id: self.artist_weight(t) for t in usable}
+        self.languages = {t.id: primary_language(t.language) for t in usable}
 
     def artist_weight(self, track: TrackInfo) -> float:
         """How much bigger than the catalog's typical artist the track's biggest artist is,

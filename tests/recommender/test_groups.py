@@ -13,10 +13,9 @@ from moodtune.recommender.groups import (
     Member,
     attribute,
     group_playlist,
-    primary_language,
 )
 from moodtune.recommender.taste import Taste
-from moodtune.recommender.tracks import CatalogIndex, TrackInfo
+from moodtune.recommender.tracks import CatalogIndex, TrackInfo, primary_language
 
 MOODS = {
     "sad": {"NB": 0.7, "PF": 0.3},
