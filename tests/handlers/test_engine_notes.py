@@ -157,8 +157,8 @@ def test_every_input_error_the_engines_raise_carries_a_code() -> None:
 
 async def test_refused_input_is_explained_in_the_persons_language(handlers: Handlers) -> None:
     talk = handlers.conversation
-    claims_huge = png(Image.new("L", (1, 1)))  # its header then says 10,000 × 10,000
-    header = b"IHDR" + struct.pack(">II", 10_000, 10_000) + claims_huge[24:29]
+    claims_huge = png(Image.new("L", (1, 1)))  # its header then says 8,000 × 8,000
+    header = b"IHDR" + struct.pack(">II", 8_000, 8_000) + claims_huge[24:29]
     claims_huge = (
         claims_huge[:12] + header + struct.pack(">I", zlib.crc32(header)) + claims_huge[33:]
     )
@@ -169,7 +169,7 @@ async def test_refused_input_is_explained_in_the_persons_language(handlers: Hand
         ),
         "too many pixels": (
             talk.on_photo, claims_huge,
-            "这张图片是 10,000 × 10,000 像素，上限是 50,000,000 像素。",
+            "这张图片是 8,000 × 8,000 像素，上限是 50,000,000 像素。",
         ),
         "a picture as a voice note": (
             talk.on_voice, png(Image.new("RGB", (8, 8))), "这个文件是PNG 图片，不是语音。"
