@@ -55,7 +55,7 @@ from scipy import sparse
 from moodtune.emotion import DIM
 from moodtune.recommender.ranking import DISTANCE_WEIGHT, LABEL_WEIGHTS, LIKED_BONUS
 from moodtune.recommender.taste import Taste, labels_of
-from moodtune.recommender.tracks import CatalogIndex, TrackInfo
+from moodtune.recommender.tracks import CatalogIndex, TrackInfo, primary_language
 
 Strategy = Literal["fair", "average", "least-misery"]
 STRATEGIES: Final[tuple[Strategy, ...]] = ("fair", "average", "least-misery")
@@ -438,9 +438,10 @@ class _CatalogArrays:
     def language_code(self, language: str) -> int:
         """The member's language as a track language code; −1 (matches nothing) when
         unknown or not in the catalog."""
-        if language in NO_LANGUAGE:
+        code = primary_language(language)  # 'zh-hans' → 'zh', as the tracks' codes are
+        if code in NO_LANGUAGE:
             return -1
-        return self.languages.get(language, -1)
+        return self.languages.get(code, -1)
 
 
 _CACHE: weakref.WeakKeyDictionary[CatalogIndex, _CatalogArrays] = weakref.WeakKeyDictionary()
@@ -461,8 +462,8 @@ def _build_arrays(catalog: CatalogIndex) -> _CatalogArrays:
     languages: dict[str, int] = {}
     language = np.array(
         [
-            -2 if t.language in NO_LANGUAGE else languages.setdefault(t.language, len(languages))
-            for t in tracks
+            -2 if code in NO_LANGUAGE else languages.setdefault(code, len(languages))
+            for code in (catalog.languages[t.id] for t in tracks)  # 'zh-Hans' → 'zh'
         ],
         dtype=np.int64,
     ).reshape(-1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -134,6 +136,17 @@ def test_thumbs_and_language_move_a_members_tracks(catalog: CatalogIndex) -> Non
     zh = group_playlist(catalog, [Member(mood("angry"), language="zh")], 4).picks
     en = group_playlist(catalog, [Member(mood("angry"), language="en")], 4).picks
     assert sum(p.track.language == "zh" for p in zh) > sum(p.track.language == "zh" for p in en)
+
+
+def test_a_catalogs_regional_language_codes_match_the_members_language() -> None:
+    regional = make_catalog()
+    regional = CatalogIndex(
+        [dataclasses.replace(t, language={"zh": "zh-Hans", "en": "en-GB"}.get(t.language, ""))
+         for t in regional.tracks.values()]
+    )  # fmt: skip
+    for spoken, written in (("zh-hans", "zh-Hans"), ("zh", "zh-Hans"), ("en-US", "en-GB")):
+        picks = group_playlist(regional, [Member(mood("angry"), language=spoken)], 4).picks
+        assert sum(p.track.language == written for p in picks) >= 3, (spoken, picks)
 
 
 def test_members_who_feel_the_same_share_the_tracks(catalog: CatalogIndex) -> None:
