@@ -177,8 +177,9 @@ class Conversation:
     ) -> Reply:
         try:
             analysis = await self.app.engines.analyze(inputs)
-        except InputError as error:  # its sentence, in the person's language
-            said = note_text(error.args[0], language) if error.args else ""
+        except InputError as error:  # its sentence (a Note, with its code), in their language
+            sentence = error.args[0] if error.args and isinstance(error.args[0], str) else ""
+            said = note_text(sentence or str(error), language)
             return Reply(said or say("input_unusable", language), ok=False)
         reading = analysis.fused  # without signal, the person's recent moods may answer
         person = await self._person(sender)
