@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -96,6 +96,32 @@ class LazyModel(Generic[T]):
             ):
                 log.debug("the %s model %s failed again: %s", self.role, self.source, error)
             return None
+
+
+class Named(Protocol):
+    name: str
+
+
+N = TypeVar("N", bound=Named)
+
+
+class WithFallback(Generic[N]):
+    """A model loaded on first use, and what answers in its place when it cannot load or
+    fails on an input; named after whichever of the two answers."""
+
+    def __init__(self, name: str, model: LazyModel[N], fallback: N) -> None:
+        self._name = name
+        self.model = model
+        self.fallback = fallback
+
+    @property
+    def name(self) -> str:
+        return self.fallback.name if self.model.failed else self._name
+
+    def answer(self, action: Callable[[N], R]) -> R:
+        """``action`` on the model, or on the fallback when the model gives no answer."""
+        result = self.model.use(action)
+        return action(self.fallback) if result is None else result
 
 
 @functools.cache

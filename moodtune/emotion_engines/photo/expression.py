@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from moodtune.emotion import EmotionVector
-from moodtune.emotion_engines.lazy import LazyModel
+from moodtune.emotion_engines.lazy import WithFallback
 from moodtune.emotion_engines.photo.cascades import load_cascade
 from moodtune.emotion_engines.reading import Evidence, Reading
 
@@ -35,24 +35,14 @@ class ExpressionReader(Protocol):
     def read(self, faces: Sequence[np.ndarray]) -> list[Reading]: ...
 
 
-class ModelExpressionReader:
+class ModelExpressionReader(WithFallback[ExpressionReader]):
     """Reads faces with a model loaded on first use; ``fallback`` answers when it cannot
     load or fails on a photo."""
-
-    def __init__(self, name: str, model: LazyModel[ExpressionReader], fallback: ExpressionReader):
-        self._name = name
-        self.model = model
-        self.fallback = fallback
-
-    @property
-    def name(self) -> str:
-        return self.fallback.name if self.model.failed else self._name
 
     def read(self, faces: Sequence[np.ndarray]) -> list[Reading]:
         if not faces:
             return []  # no face, no reason to load a model
-        readings = self.model.use(lambda reader: reader.read(faces))
-        return self.fallback.read(faces) if readings is None else readings
+        return self.answer(lambda reader: reader.read(faces))
 
 
 class SmileReader:

@@ -20,7 +20,7 @@ from typing import Final, Protocol
 import cv2
 import numpy as np
 
-from moodtune.emotion_engines.lazy import LazyModel, warn_once
+from moodtune.emotion_engines.lazy import WithFallback, warn_once
 from moodtune.emotion_engines.photo.cascades import load_cascade
 
 log = logging.getLogger(__name__)
@@ -114,22 +114,12 @@ class YuNetFaceDetector:
         return strongest(faces)
 
 
-class ModelFaceDetector:
+class ModelFaceDetector(WithFallback[FaceDetector]):
     """A model-backed detector loaded on first use; ``fallback`` answers when it cannot
     load or fails on a picture."""
 
-    def __init__(self, name: str, model: LazyModel[FaceDetector], fallback: FaceDetector) -> None:
-        self._name = name
-        self.model = model
-        self.fallback = fallback
-
-    @property
-    def name(self) -> str:
-        return self.fallback.name if self.model.failed else self._name
-
     def detect(self, rgb: np.ndarray) -> list[Face]:
-        found = self.model.use(lambda detector: detector.detect(rgb))
-        return self.fallback.detect(rgb) if found is None else found
+        return self.answer(lambda detector: detector.detect(rgb))
 
 
 def build_face_detector(
