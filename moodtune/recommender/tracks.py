@@ -49,10 +49,10 @@ class CatalogIndex:
         self.typical_artist_tracks = sizes[len(sizes) // 2] if sizes else 1
         # Read for every candidate of every reply (~200): worked out once here, they cost
         # a dictionary lookup there instead of ~1 µs each (230 µs of a 420 µs re-rank).
-        self.artist_weights = {t.id: self.artist_weight(t) for t in usable}
+        self.artist_weights = {t.id: self._artist_weight(t) for t in usable}
         self.languages = {t.id: primary_language(t.language) for t in usable}
 
-    def artist_weight(self, track: TrackInfo) -> float:
+    def _artist_weight(self, track: TrackInfo) -> float:
         """How much bigger than the catalog's typical artist the track's biggest artist is,
         as log(tracks / typical tracks); 0 for a typical or smaller one."""
         biggest = max((self.artist_tracks.get(a.casefold(), 1) for a in track.artists), default=1)
